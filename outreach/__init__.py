@@ -1,0 +1,41 @@
+"""outreach: enrolling Bangka Selatan's informal workers into BPJS Ketenagakerjaan."""
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from outreach import cli, errors, i18n, security
+    from outreach.config import from_env
+    from outreach.extensions import babel, csrf, db, limiter, login, migrate
+
+    # templates/, translations/ and migrations/ live beside the package, not inside it.
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(from_env(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login.init_app(app)
+
+    from outreach.admin.views import bp as admin_bp
+    from outreach.auth.views import bp as auth_bp
+    from outreach.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

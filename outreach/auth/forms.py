@@ -1,0 +1,37 @@
+"""Login and password forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from outreach.domain.accounts import MIN_PASSWORD
+
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Nama pengguna"), validators=[DataRequired(_l("Isi nama pengguna.")), Length(max=40, message=_l("Nama pengguna terlalu panjang."))],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Isi kata sandi.")), Length(max=200, message=_l("Kata sandi terlalu panjang."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Ingat saya di ponsel ini"))
+    submit = SubmitField(_l("Masuk"))
+
+
+def new_password_fields():
+    return (
+        PasswordField(_l("Kata sandi baru"), validators=[
+            DataRequired(_l("Isi kata sandi baru.")),
+            Length(min=MIN_PASSWORD, max=200, message=_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD)),
+        ], render_kw={"autocomplete": "new-password"}),
+        PasswordField(_l("Ulangi kata sandi baru"), validators=[
+            DataRequired(_l("Ulangi kata sandi baru.")),
+            EqualTo("new_password", message=_l("Kedua kata sandi tidak sama.")),
+        ], render_kw={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(_l("Isi kata sandi sekarang."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password, confirm = new_password_fields()
+    submit = SubmitField(_l("Ganti kata sandi"))

@@ -1,0 +1,120 @@
+"""Flask commands: `users`, `regions` and `demo`."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
+from outreach.extensions import db
+from outreach.models import Region, User
+from outreach.regions import load_regions
+
+users_cli = AppGroup("users", help="Manage accounts.")
+regions_cli = AppGroup("regions", help="Kemendagri region lists.")
+
+DEMO_ACCOUNTS = (
+    # username, password, role, full name, kecamatan (Toboali)
+    ("petugas", "petugas-demo", "officer", "Petugas Demo", "19.03.01"),
+    ("koordinator", "koordinator-demo", "coordinator", "Koordinator Demo", "19.03.01"),
+    ("admin", "admin-demo", "admin", "Admin Demo", None),
+)
+
+
+def kecamatan_code(value: str | None) -> str | None:
+    """Accept "19.03.01", "190301" or "01"; the code must be one of Bangka Selatan's kecamatan."""
+    if not value:
+        return None
+    digits = "".join(c for c in value if c.isdigit())
+    code = f"19.03.{digits[-2:]}" if len(digits) in (2, 6) else value
+    region = db.session.get(Region, code)
+    if region is None or region.parent_code != "19.03":
+        names = ", ".join(f"{r.code} {r.name}" for r in Region.kecamatan_of_district())
+        raise click.BadParameter(f"not a kecamatan of Bangka Selatan (run `regions load` first?). Known: {names}")
+    return code
+
+
+def save_user(username, password, role, name, phone, kecamatan) -> User:
+    username = normalise_username(username)
+    if not valid_username(username):
+        raise click.BadParameter("use 3-40 lowercase letters, digits, '.', '_' or '-'", param_hint="USERNAME")
+    if len(password) < MIN_PASSWORD:
+        raise click.BadParameter(f"at least {MIN_PASSWORD} characters", param_hint="--password")
+    code = kecamatan_code(kecamatan)
+    if role in ROLES_WITH_KECAMATAN and not code:
+        raise click.BadParameter(f"a {role} needs --kecamatan", param_hint="--kecamatan")
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username)
+        db.session.add(user)
+    user.full_name, user.role, user.kecamatan_code, user.active = name or username, role, code, True
+    user.phone = phone or user.phone
+    user.set_password(password)
+    db.session.commit()
+    return user
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", required=True, help=f"At least {MIN_PASSWORD} characters.")
+@click.option("--name", help="Full name (defaults to the username).")
+@click.option("--phone")
+@click.option("--kecamatan", help="Kecamatan code, e.g. 19.03.01 (Toboali); required for officers and coordinators.")
+def create_user(username, role, password, name, phone, kecamatan):
+    """Create an account, or update it if the username exists."""
+    user = save_user(username, password, role, name, phone, kecamatan)
+    click.echo(f"saved {user.username} ({user.role}{', ' + user.kecamatan_code if user.kecamatan_code else ''})")
+
+
+@users_cli.command("list")
+def list_users():
+    """List the accounts."""
+    for u in db.session.scalars(db.select(User).order_by(User.username)):
+        state = "active" if u.active else "inactive"
+        click.echo(f"{u.username:<20} {u.role:<12} {u.kecamatan_code or '-':<9} {state:<8} {u.full_name}")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def deactivate_user(username):
+    """Deactivate an account and end its sessions."""
+    user = db.session.scalar(db.select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    user.active = False
+    user.login_nonce = User.new_nonce()
+    db.session.commit()
+    click.echo(f"deactivated {user.username}")
+
+
+@regions_cli.command("load")
+def load_regions_command():
+    """Load Indonesia's provinces, regencies and kecamatan and Bangka Selatan's desa."""
+    counts = load_regions()
+    click.echo("regions: {added} added, {updated} updated, {total} in all".format(**counts))
+
+
+@click.command("demo")
+@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and accounts, then exit.")
+def demo(port, host, no_serve):
+    """Migrate the database, load the regions, create demo accounts and serve the app."""
+    if current_app.config["OUTREACH_ENV"] == "production":
+        raise click.ClickException("demo accounts have known passwords: refused when OUTREACH_ENV=production")
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    counts = load_regions()
+    click.echo("regions: {total} loaded".format(**counts))
+    click.echo("demo accounts (username / password):")
+    for username, password, role, name, kecamatan in DEMO_ACCOUNTS:
+        save_user(username, password, role, name, None, kecamatan)
+        click.echo(f"  {role:<12} {username} / {password}")
+    if not no_serve:
+        click.echo(f"serving on http://{host}:{port}/")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(demo)

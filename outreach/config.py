@@ -1,0 +1,63 @@
+"""Settings from the environment, with safe defaults for a laptop and hardening for production."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: SQLite in the instance folder unless DATABASE_URL says otherwise.
+
+    `postgres://` and `postgresql://` URLs are pointed at psycopg 3, the driver we ship.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "outreach.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def secret_key(instance_path: str, production: bool) -> str:
+    """SECRET_KEY from the environment; in development, one generated once and kept on disk."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when OUTREACH_ENV=production")
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_env(instance_path: str) -> dict:
+    production = os.environ.get("OUTREACH_ENV", "development") == "production"
+    return {
+        "OUTREACH_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        # Officers stay logged in on their own phone for a month when they tick "remember me".
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # A long form typed in a village must survive a slow officer: tokens last as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Per client address, on top of the per-username lock below.
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

@@ -1,0 +1,31 @@
+"""Reads the Kemendagri region lists shipped in outreach/data (provenance: data/SOURCES.md)."""
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FILES = (
+    "indonesia_provinces.csv",
+    "indonesia_regencies.csv",
+    "indonesia_regencies_historical.csv",
+    "indonesia_districts.csv",
+    "bangka_selatan_wilayah.csv",
+)
+LEVEL_ORDER = {"province": 0, "regency": 1, "district": 2, "village": 3}
+
+
+@lru_cache(maxsize=1)
+def all_regions() -> tuple[dict, ...]:
+    """Every region once, parents before children: code, name, level, parent_code, successor_code."""
+    seen: dict[str, dict] = {}
+    for name in FILES:
+        with open(DATA / name, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                seen.setdefault(row["code"], {
+                    "code": row["code"],
+                    "name": row["name"].strip(),
+                    "level": row["level"],
+                    "parent_code": row["parent_code"] or None,
+                    "successor_code": row.get("successor_code") or None,
+                })
+    return tuple(sorted(seen.values(), key=lambda r: (LEVEL_ORDER[r["level"]], r["code"])))

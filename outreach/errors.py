@@ -1,0 +1,62 @@
+"""Error pages in the active language, JSON errors under /api/, and the CSRF safety net."""
+import logging
+
+from flask import current_app, g, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Permintaan tidak dapat diproses"), _l("Ada yang tidak beres dengan permintaan ini. Kembali dan coba lagi.")),
+    403: (_l("Akses ditolak"), _l("Akun Anda tidak punya izin untuk membuka halaman ini.")),
+    404: (_l("Halaman tidak ditemukan"), _l("Alamat ini tidak ada atau sudah dipindahkan.")),
+    405: (_l("Permintaan tidak dapat diproses"), _l("Cara membuka halaman ini tidak didukung.")),
+    429: (_l("Terlalu banyak permintaan"), _l("Anda mengirim terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")),
+    500: (_l("Terjadi kesalahan pada server"), _l("Maaf, terjadi kesalahan. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
+}
+CSRF_MESSAGE = _l("Sesi formulir sudah kedaluwarsa. Isian Anda masih ada: periksa lalu kirim lagi.")
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: int, message: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if wants_json():
+        return jsonify(error=str(title), message=str(message or text)), code
+    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if wants_json():
+            return error_response(400, str(CSRF_MESSAGE))
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method == "POST" and getattr(view, "rerender_on_csrf_error", False):
+            # The view's FlaskForm fails its own CSRF check and renders itself with the typed data.
+            g.csrf_expired = True
+            response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+            response.status_code = 400
+            return response
+        return error_response(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        response = error.get_response()
+        if error.code in MESSAGES:
+            body, code = error_response(error.code)
+            response = make_response(body, code)
+            for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+                if header in error.get_response().headers:
+                    response.headers[header] = error.get_response().headers[header]
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        # The log line names the route, never the request's data (it may carry a NIK).
+        log.error("unhandled error on %s %s", request.method, request.url_rule, exc_info=error.original_exception)
+        return error_response(500)

@@ -1,0 +1,33 @@
+"""Locale choice and the template filters that format dates and Rupiah for it."""
+from flask import current_app, request
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+
+from outreach.domain.money import format_rupiah
+
+LOCALE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The user's saved preference, else the switcher's cookie, else Accept-Language, else id."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LOCALE_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app) -> None:
+    @app.template_filter("rupiah")
+    def rupiah_filter(amount: int) -> str:
+        return format_rupiah(amount, str(get_locale()))
+
+    @app.template_filter("long_date")
+    def long_date_filter(value) -> str:
+        return format_date(value, "d MMMM y") if value else ""
+
+    @app.context_processor
+    def locale_context():
+        return {"current_locale": str(get_locale())}

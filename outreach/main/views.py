@@ -1,0 +1,51 @@
+"""Home page, language switcher and the load balancer's health check."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from outreach.extensions import db
+from outreach.i18n import LOCALE_COOKIE
+
+bp = Blueprint("main", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never bounce a user to another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("main/home.html")
+
+
+@bp.get("/bahasa/<code>")
+def set_language(code: str):
+    """The language switcher: a plain link, so it works without JavaScript and on public pages."""
+    target = safe_next(request.args.get("next"), url_for("main.home"))
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "take me out of rotation"
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

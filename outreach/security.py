@@ -1,0 +1,51 @@
+"""Headers on every response, and the role checks views use."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app) -> None:
+    production = app.config["OUTREACH_ENV"] == "production"
+
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if production:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def role_required(*roles):
+    """Log in first, then 403 for anyone whose role is not among `roles`."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def rerender_on_csrf_error(view):
+    """Mark a view whose FlaskForm re-checks CSRF itself, so an expired token re-renders the
+    form with what was typed (errors.py) instead of a bare 400 that loses a long form."""
+    view.rerender_on_csrf_error = True
+    return view

@@ -1,0 +1,124 @@
+"""Logging in and out, remembering the phone, locking out guessers, changing passwords."""
+from outreach.extensions import db
+from outreach.models import LoginThrottle, User
+from tests.conftest import PASSWORD
+
+
+def test_officer_logs_in_and_sees_home(auth, client, users):
+    response = auth.login("petugas1")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Selamat datang, Siti Aminah" in page
+    assert "Kecamatan Toboali" in page
+
+
+def test_username_is_case_and_space_insensitive(auth, users):
+    assert auth.login("  PETUGAS1 ").status_code == 302
+
+
+def test_home_needs_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/masuk?next=")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Silakan masuk untuk membuka halaman ini." in page
+
+
+def test_same_message_for_unknown_user_and_wrong_password(auth, users):
+    wrong = auth.login("petugas1", "salah-sekali").get_data(as_text=True)
+    unknown = auth.login("tidak-ada", "salah-sekali").get_data(as_text=True)
+    assert "Nama pengguna atau kata sandi salah." in wrong
+    assert "Nama pengguna atau kata sandi salah." in unknown
+
+
+def test_inactive_account_cannot_log_in(app, auth, make_user):
+    make_user("lama", active=False)
+    page = auth.login("lama").get_data(as_text=True)
+    assert "Nama pengguna atau kata sandi salah." in page
+
+
+def test_login_follows_only_local_next(auth, client, users):
+    token = auth.token("/masuk")
+    data = {"username": "petugas1", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/masuk?next=/kata-sandi", data=data).headers["Location"] == "/kata-sandi"
+    client.post("/keluar", data={"csrf_token": auth.token()})
+    token = auth.token("/masuk")
+    data["csrf_token"] = token
+    assert client.post("/masuk?next=//evil.example/x", data=data).headers["Location"] == "/"
+
+
+def test_repeated_failures_lock_the_username_even_with_the_right_password(app, auth, users):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        auth.login("petugas1", "tebak-tebak")
+    page = auth.login("petugas1").get_data(as_text=True)
+    assert "Terlalu banyak percobaan yang gagal. Coba lagi dalam 15 menit." in page
+    with app.app_context():
+        assert db.session.get(LoginThrottle, "petugas1").locked_until is not None
+
+
+def test_unknown_usernames_lock_the_same_way(app, auth):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        auth.login("hantu", "tebak-tebak")
+    assert "Terlalu banyak percobaan" in auth.login("hantu", "tebak-tebak").get_data(as_text=True)
+
+
+def test_a_successful_login_clears_the_failures(app, auth, users):
+    auth.login("petugas1", "salah-sekali")
+    assert auth.login("petugas1").status_code == 302
+    with app.app_context():
+        assert db.session.get(LoginThrottle, "petugas1") is None
+
+
+def test_remember_me_sets_a_long_lived_httponly_cookie(auth, client, users):
+    response = auth.login("petugas1", remember=True)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "HttpOnly" in cookie and "Expires=" in cookie
+
+
+def test_without_remember_me_no_remember_cookie(auth, users):
+    response = auth.login("petugas1")
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_logout_is_a_post_with_csrf(auth, client, users):
+    auth.login("petugas1")
+    assert client.get("/keluar").status_code == 405
+    assert client.post("/keluar").status_code == 400  # no token: refused, still logged in
+    assert client.get("/").status_code == 200
+    response = auth.logout()
+    assert response.headers["Location"] == "/masuk"
+    assert client.get("/").status_code == 302
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(app, auth, client, users):
+    other = app.test_client()
+    from tests.conftest import Auth
+    Auth(other).login("petugas1")
+    auth.login("petugas1")
+    token = auth.token("/kata-sandi")
+    response = client.post("/kata-sandi", data={"current_password": PASSWORD, "new_password": "baru-sekali-9",
+                                                "confirm": "baru-sekali-9", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302  # the other phone must log in again
+    auth.logout()
+    assert auth.login("petugas1", "baru-sekali-9").status_code == 302
+
+
+def test_password_change_errors_sit_next_to_their_fields(auth, client, users):
+    auth.login("petugas1")
+    token = auth.token("/kata-sandi")
+    page = client.post("/kata-sandi", data={"current_password": "salah", "new_password": "pendek",
+                                            "confirm": "lain", "csrf_token": token}).get_data(as_text=True)
+    assert 'id="new_password-error">Kata sandi minimal 8 karakter.' in page
+    assert 'id="confirm-error">Kedua kata sandi tidak sama.' in page
+
+
+def test_wrong_current_password_is_refused(app, auth, client, users):
+    auth.login("petugas1")
+    token = auth.token("/kata-sandi")
+    page = client.post("/kata-sandi", data={"current_password": "salah-salah", "new_password": "baru-sekali-9",
+                                            "confirm": "baru-sekali-9", "csrf_token": token}).get_data(as_text=True)
+    assert "Kata sandi sekarang salah." in page
+    with app.app_context():
+        assert db.session.get(User, users["officer"]).check_password(PASSWORD)
