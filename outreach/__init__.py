@@ -21,9 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    limiter.init_app(app)  # before CSRF, so that floods are limited even without a token
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    limiter.init_app(app)
     login.init_app(app)
 
     from outreach.admin.views import bp as admin_bp

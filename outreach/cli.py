@@ -1,7 +1,7 @@
 """Flask commands: `users`, `regions` and `demo`."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
@@ -25,7 +25,7 @@ def kecamatan_code(value: str | None) -> str | None:
     if not value:
         return None
     digits = "".join(c for c in value if c.isdigit())
-    code = f"19.03.{digits[-2:]}" if len(digits) in (2, 6) else value
+    code = {2: f"19.03.{digits}", 6: f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"}.get(len(digits), value)
     region = db.session.get(Region, code)
     if region is None or region.parent_code != "19.03":
         names = ", ".join(f"{r.code} {r.name}" for r in Region.kecamatan_of_district())
@@ -95,6 +95,7 @@ def load_regions_command():
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and accounts, then exit.")

@@ -1,7 +1,7 @@
 """Error pages in the active language, JSON errors under /api/, and the CSRF safety net."""
 import logging
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -38,8 +38,10 @@ def init_app(app) -> None:
         view = current_app.view_functions.get(request.endpoint)
         if request.method == "POST" and getattr(view, "rerender_on_csrf_error", False):
             # The view's FlaskForm fails its own CSRF check and renders itself with the typed data.
-            g.csrf_expired = True
-            response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+            try:
+                response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+            except HTTPException as raised:  # e.g. the view's own rate limit
+                return http_error(raised)
             response.status_code = 400
             return response
         return error_response(400, str(CSRF_MESSAGE))

@@ -2,15 +2,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from outreach.auth.forms import new_password_fields
 from outreach.domain.accounts import ROLES_WITH_KECAMATAN, normalise_username, valid_username
 
 ROLE_CHOICES = [
-    ("officer", _l("Petugas lapangan")),
-    ("coordinator", _l("Koordinator")),
-    ("admin", _l("Administrator")),
+    SelectChoice("officer", _l("Petugas lapangan")),
+    SelectChoice("coordinator", _l("Koordinator")),
+    SelectChoice("admin", _l("Administrator")),
 ]
 
 
@@ -24,7 +25,7 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Simpan"))
 
     def validate_kecamatan_code(self, field):
-        valid = {code for code, _name in self.kecamatan_code.choices if code}
+        valid = {choice.value for choice in self.kecamatan_code.choices if choice.value}
         if field.data and field.data not in valid:
             raise ValidationError(_l("Pilih kecamatan dari daftar."))
         if self.role.data in ROLES_WITH_KECAMATAN and not field.data:

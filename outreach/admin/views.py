@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from outreach.admin.forms import NewUserForm, ResetPasswordForm, UserForm
 from outreach.extensions import db
@@ -13,7 +14,7 @@ bp = Blueprint("admin", __name__)
 
 
 def kecamatan_choices():
-    return [("", _l("— tidak ada —"))] + [(r.code, r.name) for r in Region.kecamatan_of_district()]
+    return [SelectChoice("", _l("— tidak ada —"))] + [SelectChoice(r.code, r.name) for r in Region.kecamatan_of_district()]
 
 
 def get_user(user_id: int) -> User:

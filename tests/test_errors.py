@@ -1,0 +1,96 @@
+"""Error pages in the active language with a way back; an expired form token loses nothing."""
+import pytest
+from flask import Blueprint
+
+from tests.conftest import make_app
+
+
+@pytest.fixture(scope="module")
+def fragile_app(database_url, app):
+    """A second app on the same database with a route that crashes and a tight login limit."""
+    bp = Blueprint("fragile", __name__)
+
+    @bp.get("/crash")
+    def crash():
+        raise RuntimeError("boom: 3201011508900001")
+
+    fragile = make_app(database_url, LOGIN_RATE_LIMIT="3 per minute", PROPAGATE_EXCEPTIONS=False)
+    fragile.register_blueprint(bp)
+    return fragile
+
+
+def test_404_in_indonesian_with_a_way_back(client):
+    response = client.get("/tidak-ada")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in page and 'href="/masuk"' in page and 'data-error="404"' in page
+
+
+def test_404_in_english(client):
+    page = client.get("/nope", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Page not found" in page and "Back to home" in page
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.is_json
+    assert response.get_json()["error"] == "Halaman tidak ditemukan"
+
+
+def test_405_is_a_page_not_a_crash(client):
+    response = client.delete("/masuk")
+    assert response.status_code == 405 and "Allow" in response.headers
+
+
+def test_500_page_hides_the_details_and_logs_no_personal_data(fragile_app, caplog):
+    response = fragile_app.test_client().get("/crash", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Server error" in page and "boom" not in page
+    assert any("unhandled error on GET /crash" in r.getMessage() for r in caplog.records)
+    assert not any("3201011508900001" in r.getMessage() for r in caplog.records)
+
+
+def test_429_page_after_too_many_login_posts(fragile_app):
+    client = fragile_app.test_client()
+    statuses = [client.post("/masuk", data={"username": "a", "password": "b"}).status_code for _ in range(4)]
+    assert statuses[-1] == 429
+    response = client.post("/masuk", data={"username": "a", "password": "b"})
+    assert "Terlalu banyak permintaan" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers
+
+
+def test_expired_csrf_on_login_keeps_the_username(client):
+    response = client.post("/masuk", data={"username": "petugas1", "password": "x", "csrf_token": "basi"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Sesi formulir sudah kedaluwarsa. Isian Anda masih ada" in page
+    assert 'value="petugas1"' in page
+    assert 'name="csrf_token" type="hidden" value="' in page  # a fresh token to send again
+
+
+def test_expired_csrf_on_a_long_admin_form_keeps_everything(auth, client, users):
+    auth.login("admin1")
+    response = client.post("/admin/pengguna/baru", data={
+        "username": "baru1", "full_name": "Nama Yang Panjang", "phone": "0812345678", "role": "officer",
+        "kecamatan_code": "19.03.05", "csrf_token": "kedaluwarsa"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Sesi formulir sudah kedaluwarsa" in page
+    assert 'value="Nama Yang Panjang"' in page and 'value="0812345678"' in page
+    assert '<option selected value="19.03.05">' in page
+
+
+def test_a_post_without_a_form_view_gets_the_400_page(auth, client, users):
+    auth.login("petugas1")
+    response = client.post("/keluar", data={"csrf_token": "basi"})
+    assert response.status_code == 400
+    assert "Sesi formulir sudah kedaluwarsa" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # not logged out by a forged post
+
+
+def test_403_page_in_english(auth, client, users):
+    auth.login("petugas1")
+    client.get("/bahasa/en?next=/")
+    response = client.get("/admin/pengguna")
+    assert response.status_code == 403 and "Access denied" in response.get_data(as_text=True)
