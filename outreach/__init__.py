@@ -1,12 +1,13 @@
 """outreach: enrolling Bangka Selatan's informal workers into BPJS Ketenagakerjaan."""
 from pathlib import Path
 
-from flask import Flask
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None):
+    # Imported here so that outreach.domain stays importable without Flask.
+    from flask import Flask
+
     from outreach import cli, errors, i18n, security
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
@@ -27,12 +28,16 @@ def create_app(config: dict | None = None) -> Flask:
     login.init_app(app)
 
     from outreach.admin.views import bp as admin_bp
+    from outreach.api.views import bp as api_bp
     from outreach.auth.views import bp as auth_bp
+    from outreach.enroll.views import bp as enroll_bp
     from outreach.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(enroll_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)
     security.init_app(app)

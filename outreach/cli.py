@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.extensions import db
@@ -112,7 +113,8 @@ def demo(port, host, no_serve):
         click.echo(f"  {role:<12} {username} / {password}")
     if not no_serve:
         click.echo(f"serving on http://{host}:{port}/")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # app.run() refuses to block inside the flask CLI; serve with werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def init_app(app) -> None:

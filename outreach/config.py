@@ -38,7 +38,8 @@ def from_env(instance_path: str) -> dict:
         "OUTREACH_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: database errors must not write NIKs or birth dates into the logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "LANGUAGES": ("id", "en"),
@@ -57,7 +58,13 @@ def from_env(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per client address, on top of the per-username lock below.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
+        # BPU age bounds at registration (data/bpu_rules.md): refuse under MIN and from MAX on,
+        # flag under ADULT (guardian consent).
+        "BPU_MIN_AGE": int(os.environ.get("BPU_MIN_AGE", 15)),
+        "BPU_ADULT_AGE": int(os.environ.get("BPU_ADULT_AGE", 18)),
+        "BPU_MAX_AGE": int(os.environ.get("BPU_MAX_AGE", 65)),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

@@ -1,5 +1,6 @@
 """Error pages in the active language, JSON errors under /api/, and the CSRF safety net."""
 import logging
+import traceback
 
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -57,8 +58,15 @@ def init_app(app) -> None:
                     response.headers[header] = error.get_response().headers[header]
         return response
 
+    def log_exception(exc_info) -> None:
+        """Where it broke (route, exception type, stack), never what it said: an exception's message
+        or the request's data may carry a NIK or a birth date (UU PDP)."""
+        kind, _value, tb = exc_info
+        log.error("unhandled error on %s %s: %s\n%s", request.method, request.url_rule, kind.__name__,
+                  "".join(traceback.format_tb(tb)))
+
+    app.log_exception = log_exception
+
     @app.errorhandler(InternalServerError)
     def server_error(error):
-        # The log line names the route, never the request's data (it may carry a NIK).
-        log.error("unhandled error on %s %s", request.method, request.url_rule, exc_info=error.original_exception)
         return error_response(500)

@@ -3,6 +3,7 @@ from flask import current_app, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
+from outreach.domain.masking import mask_nik
 from outreach.domain.money import format_rupiah
 
 LOCALE_COOKIE = "lang"
@@ -23,6 +24,10 @@ def init_app(app) -> None:
     @app.template_filter("rupiah")
     def rupiah_filter(amount: int) -> str:
         return format_rupiah(amount, str(get_locale()))
+
+    @app.template_filter("mask_nik")
+    def mask_nik_filter(nik: str) -> str:
+        return mask_nik(nik)
 
     @app.template_filter("long_date")
     def long_date_filter(value) -> str:

@@ -1,5 +1,5 @@
 """Login, logout and password change."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,6 +28,15 @@ login.localize_callback = _
 
 # Checked against when the username is unknown, so both paths cost one hash.
 DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@login.unauthorized_handler
+def unauthorized():
+    """The API answers 401 in JSON; pages send the visitor to the login form."""
+    if request.path.startswith("/api/"):
+        return jsonify(error=_("Sesi berakhir. Silakan masuk lagi.")), 401
+    flash(_(login.login_message), login.login_message_category)
+    return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))
 
 
 @login.user_loader

@@ -1,4 +1,6 @@
 """Rupiah amounts: integers, formatted the Indonesian way ("Rp16.800") in any locale's separators."""
+import re
+
 from babel.numbers import format_decimal
 
 
@@ -7,3 +9,21 @@ def format_rupiah(amount: int, locale: str = "id") -> str:
         raise TypeError("Rupiah amounts are whole integers")
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp{format_decimal(abs(amount), format='#,##0', locale=locale)}"
+
+
+def parse_rupiah(raw: str | int | None) -> int | None:
+    """A whole-Rupiah amount typed as 1500000, 1.500.000, 1,500,000 or "Rp 1.500.000"; None if not one."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = (raw or "").strip()
+    if text[:2].lower() == "rp":
+        text = text[2:]
+    text = text.replace(" ", "")
+    if len(text) > 15:  # far beyond any income; also keeps int() away from giant strings
+        return None
+    if re.fullmatch(r"\d+", text, re.ASCII) or re.fullmatch(r"\d{1,3}(\.\d{3})+", text, re.ASCII) \
+            or re.fullmatch(r"\d{1,3}(,\d{3})+", text, re.ASCII):
+        return int(text.replace(".", "").replace(",", ""))
+    return None

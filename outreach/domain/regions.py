@@ -29,3 +29,18 @@ def all_regions() -> tuple[dict, ...]:
                     "successor_code": row.get("successor_code") or None,
                 })
     return tuple(sorted(seen.values(), key=lambda r: (LEVEL_ORDER[r["level"]], r["code"])))
+
+
+# Older spellings officers still use (data/SOURCES.md): searched as aliases, never stored.
+ALIASES = {
+    "19.03.02": "Lepar Pongok",
+    "19.03.03": "Air Gegas",
+    "19.03.07": "Pulaubesar",
+    "19.03.01.1003": "Tanjungketapang",
+}
+
+
+def search_text(code: str, name: str, parent_name: str | None = None) -> str:
+    """What a desa is found by: its name, its kecamatan's name, and their older spellings."""
+    parts = [name, ALIASES.get(code, ""), parent_name or "", ALIASES.get(code.rsplit(".", 1)[0], "")]
+    return " ".join(p for p in parts if p).lower()

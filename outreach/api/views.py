@@ -1,0 +1,86 @@
+"""JSON API, version 1: the registration form's twin, for the offline outbox and scripts.
+
+Session auth with the CSRF token in `X-CSRFToken`; the same checks as the HTML form (enroll.service).
+"""
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from outreach.domain.masking import mask_nik
+from outreach.enroll import service
+from outreach.enroll.views import search
+from outreach.extensions import db
+from outreach.models import Registration, Visit
+from outreach.security import role_required
+
+bp = Blueprint("api", __name__)
+PAGE = 50
+
+
+def represent(r: Registration) -> dict:
+    return {
+        "number": r.number,
+        "client_id": r.client_id,
+        "status": r.status,
+        "full_name": r.full_name,
+        "nik": mask_nik(r.nik),
+        "village_code": r.village_code,
+        "visit_id": r.visit_id,
+        "occupation": r.occupation,
+        "programs": r.programs,
+        "payment_period": r.payment_period,
+        "funding": r.funding,
+        "contribution": r.contribution,
+        "flags": r.flags,
+        "created_at": r.created_at.isoformat(),
+        "url": url_for("enroll.registration", number=r.number, _external=True),
+    }
+
+
+def unprocessable(errors: dict, **extra):
+    return jsonify(errors={k: [str(m) for m in v] for k, v in errors.items()}, **extra), 422
+
+
+@bp.post("/registrations")
+@role_required("officer")
+def create_registration():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return unprocessable({"_": [_("Kirim data pendaftaran sebagai objek JSON.")]})
+    client_id = service.canonical_client_id(data.get("client_id"))
+    if client_id is None:
+        return unprocessable({"client_id": [_("client_id harus UUID yang dibuat perangkat.")]})
+    known = service.by_client_id(client_id)
+    if known:  # a retry of something already saved: the same answer, nothing new
+        return jsonify(represent(known)), 200
+    visit_id = data.get("visit_id")
+    if visit_id is not None:
+        visit = db.session.get(Visit, visit_id) if isinstance(visit_id, int) else None
+        if visit is None or visit.officer_id != current_user.id:
+            return unprocessable({"visit_id": [_("Kunjungan tidak ditemukan.")]})
+    today = service.local_today()
+    checked = service.check(data, today)
+    if not checked.ok:
+        return unprocessable(checked.errors, **duplicate_of(checked.duplicate))
+    try:
+        registration, created = service.create(checked, current_user.id, visit_id, client_id, today)
+    except service.DuplicateNik as dup:
+        return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
+    return jsonify(represent(registration)), 201 if created else 200
+
+
+def duplicate_of(existing: Registration | None) -> dict:
+    return {"duplicate": {"number": existing.number, "status": existing.status}} if existing else {}
+
+
+@bp.get("/registrations")
+@role_required("officer")
+def list_registrations():
+    q = (request.args.get("q") or "").strip()[:60]
+    query = search(db.select(Registration).where(Registration.officer_id == current_user.id), q)
+    before = request.args.get("before", type=int)
+    if before:
+        query = query.where(Registration.id < before)
+    rows = db.session.scalars(query.order_by(Registration.id.desc()).limit(PAGE + 1)).all()
+    return jsonify(registrations=[represent(r) for r in rows[:PAGE]],
+                   next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)

@@ -1,0 +1,141 @@
+"""BPU contributions (iuran), in whole Rupiah. The numbers are data here, with their sources.
+
+PP 44/2015 as amended by PP 82/2019 and PP 46/2015 (data/bpu_rules.md):
+- JKK = 1% of the bracket base of the declared monthly income (Lampiran II, data/bpu_income_brackets.csv),
+  at least Rp10.000 and at most Rp207.000; JKM = Rp6.800 flat; JHT (optional) = 2% of the same base.
+- Declared income from Rp1.000.000 to Rp20.700.000; periods of 1, 3, 6 or 12 months paid in advance.
+PP 50/2025: JKK and JKM halved for contribution months April–December 2026 (non-transport BPU) and
+January 2026–March 2027 (transport BPU), except when paid from APBN/APBD. Computed month by month.
+Rounding: each programme's amount is rounded half-up to whole Rupiah before adding (integers only).
+"""
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from outreach.domain.regions import DATA
+
+MIN_INCOME = 1_000_000
+MAX_INCOME = 20_700_000
+JKK_PERMILLE, JHT_PERMILLE = 10, 20  # 1% and 2%, as thousandths so the arithmetic stays integer
+JKK_MIN, JKK_MAX = 10_000, 207_000
+JKM_FLAT = 6_800
+PERIODS = (1, 3, 6, 12)
+PROGRAMS = ("JKK", "JKM", "JHT")
+BASIC = ("JKK", "JKM")
+# PP 50/2025: (first month, last month) of the halved JKK/JKM, by kind of work.
+DISCOUNT = {"non_transport": ((2026, 4), (2026, 12)), "transport": ((2026, 1), (2027, 3))}
+# Who pays: the discount does not apply to contributions paid from the state or district budget.
+FUNDING = ("self", "apbd", "sponsor")
+BUDGET_FUNDED = ("apbd",)
+
+
+def percent_of(base: int, permille: int) -> int:
+    """permille/1000 of base, rounded half-up, in integers."""
+    return (base * permille + 500) // 1000
+
+
+def halve(amount: int) -> int:
+    return (amount + 1) // 2
+
+
+@lru_cache(maxsize=1)
+def brackets() -> tuple[tuple[int, int, str], ...]:
+    """(lowest income, base, range label) per bracket, lowest first (PP 44/2015 Lampiran II)."""
+    rows = []
+    with open(DATA / "bpu_income_brackets.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            numbers = [int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*", row["declared_income_range"])]
+            lowest = MIN_INCOME if row["declared_income_range"].startswith("up to") else numbers[0]
+            rows.append((lowest, int(row["base_rupiah"]), row["declared_income_range"]))
+    return tuple(sorted(rows))
+
+
+def bracket_base(income: int) -> int:
+    """The base the contribution is computed on, for an income within bounds."""
+    if not MIN_INCOME <= income <= MAX_INCOME:
+        raise ValueError("income out of bounds")
+    base = brackets()[0][1]
+    for lowest, bracket, _label in brackets():
+        if income >= lowest:
+            base = bracket
+    return base
+
+
+def discounted(month: tuple[int, int], kind: str, funding: str) -> bool:
+    if funding in BUDGET_FUNDED:
+        return False
+    first, last = DISCOUNT[kind]
+    return first <= month <= last
+
+
+@dataclass(frozen=True)
+class Contribution:
+    base: int
+    monthly_normal: dict[str, int]  # per programme, normal tariff
+    months: tuple[dict[str, int], ...]  # per programme, per month of the period, as charged
+    start: tuple[int, int]
+
+    @property
+    def monthly_normal_total(self) -> int:
+        return sum(self.monthly_normal.values())
+
+    @property
+    def first_month_total(self) -> int:
+        return sum(self.months[0].values())
+
+    @property
+    def period_total(self) -> int:
+        return sum(sum(m.values()) for m in self.months)
+
+    @property
+    def period_normal_total(self) -> int:
+        return self.monthly_normal_total * len(self.months)
+
+    @property
+    def discount_applied(self) -> bool:
+        return self.period_total < self.period_normal_total
+
+    def as_dict(self) -> dict:
+        return {
+            "base": self.base,
+            "programs": self.monthly_normal,
+            "monthly_normal": self.monthly_normal_total,
+            "monthly": self.first_month_total,
+            "months": len(self.months),
+            "period_total": self.period_total,
+            "period_normal": self.period_normal_total,
+            "discount_applied": self.discount_applied,
+        }
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def contribution_for(income: int, programs, months: int, start: date, funding: str = "self",
+                     transport: bool = False) -> Contribution:
+    """The contribution for `months` months paid from the month of `start`."""
+    programs = set(programs)
+    if not set(BASIC) <= programs or not programs <= set(PROGRAMS):
+        raise ValueError("JKK and JKM always, JHT optional")
+    if months not in PERIODS:
+        raise ValueError("period must be 1, 3, 6 or 12 months")
+    if funding not in FUNDING:
+        raise ValueError("unknown funding")
+    base = bracket_base(income)
+    normal = {
+        "JKK": min(max(percent_of(base, JKK_PERMILLE), JKK_MIN), JKK_MAX),
+        "JKM": JKM_FLAT,
+    }
+    if "JHT" in programs:
+        normal["JHT"] = percent_of(base, JHT_PERMILLE)
+    kind = "transport" if transport else "non_transport"
+    charged = []
+    for n in range(months):
+        month = add_months(start.year, start.month, n)
+        cut = discounted(month, kind, funding)
+        charged.append({p: halve(a) if cut and p in BASIC else a for p, a in normal.items()})
+    return Contribution(base=base, monthly_normal=normal, months=tuple(charged), start=(start.year, start.month))

@@ -1,0 +1,80 @@
+"""The visit and registration forms. They render and carry the CSRF token; the rules live in
+outreach.enroll.service, shared with the JSON API, so no field validators here."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from outreach.domain.contribution import PERIODS
+from outreach.enroll import labels
+
+COMMON_INCOMES = (1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 4_000_000, 5_000_000)
+
+
+def select(mapping: dict) -> list[SelectChoice]:
+    return [SelectChoice(str(code), label) for code, label in mapping.items()]
+
+
+class VisitForm(FlaskForm):
+    village_code = SelectField(_l("Desa / kelurahan"), validate_choice=False,
+                               validators=[DataRequired(_l("Pilih desa yang dikunjungi."))])
+    note = TextAreaField(_l("Catatan (tidak wajib)"), validators=[Optional(), Length(max=500, message=_l("Paling banyak %(n)s karakter.", n=500))],
+                         render_kw={"rows": 2})
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy = HiddenField()
+    submit = SubmitField(_l("Mulai kunjungan"))
+
+    def validate_village_code(self, field):
+        if field.data not in {c.value for c in self.village_code.choices}:
+            raise ValidationError(_l("Pilih desa di kecamatan tugas Anda."))
+
+
+class CloseVisitForm(FlaskForm):
+    submit = SubmitField(_l("Tutup kunjungan"))
+
+
+class RegistrationForm(FlaskForm):
+    client_id = HiddenField()
+    nik = StringField(_l("NIK"), description=_l("16 angka pada KTP; spasi dan titik boleh."),
+                      render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24, "spellcheck": "false"})
+    full_name = StringField(_l("Nama lengkap (sesuai KTP)"), render_kw={"autocomplete": "off", "autocapitalize": "words", "maxlength": 120})
+    birth_place = StringField(_l("Tempat lahir"), render_kw={"autocomplete": "off", "maxlength": 80})
+    birth_date = StringField(_l("Tanggal lahir"), description=_l("Jika tidak ada kalender, ketik HH-BB-TTTT, mis. 15-08-1990."),
+                             render_kw={"type": "date", "autocomplete": "off", "placeholder": "15-08-1990"})
+    sex = RadioField(_l("Jenis kelamin"), choices=select(labels.SEXES), validate_choice=False)
+    phone = StringField(_l("Nomor HP / WhatsApp"), render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off", "maxlength": 20})
+    address = TextAreaField(_l("Alamat (jalan atau dusun, RT/RW)"), render_kw={"rows": 2, "maxlength": 250})
+    village_code = SelectField(_l("Desa / kelurahan tempat tinggal"), validate_choice=False)
+    occupation = SelectField(_l("Pekerjaan"), choices=select(labels.OCCUPATIONS), validate_choice=False)
+    occupation_other = StringField(_l("Pekerjaan lainnya"), description=_l("Diisi bila memilih \"Lainnya\"."), render_kw={"maxlength": 80})
+    work_location = StringField(_l("Lokasi kerja (tidak wajib)"), description=_l("Mis. nama pelabuhan, kebun atau pasar."), render_kw={"maxlength": 120})
+    monthly_income = StringField(_l("Penghasilan sebulan (Rupiah)"), description=_l("Antara Rp1.000.000 dan Rp20.700.000."),
+                                 render_kw={"inputmode": "numeric", "autocomplete": "off", "list": "income-options"})
+    programs = SelectMultipleField(_l("Program"), choices=select(labels.PROGRAMS), validate_choice=False)
+    payment_period = RadioField(_l("Masa iuran dibayar di muka"), choices=select(labels.PERIODS), validate_choice=False, default="1")
+    funding = RadioField(_l("Iuran dibayar oleh"), choices=select(labels.FUNDING), validate_choice=False, default="self")
+    sponsor_name = StringField(_l("Nama sponsor"), description=_l("Diisi bila iuran dibayar sponsor lain."), render_kw={"maxlength": 120})
+    heir_name = StringField(_l("Nama ahli waris"), render_kw={"autocomplete": "off", "maxlength": 120})
+    heir_relation = SelectField(_l("Hubungan dengan pekerja"), choices=[SelectChoice("", _l("— pilih —"))] + select(labels.HEIR_RELATIONS), validate_choice=False)
+    heir_phone = StringField(_l("Nomor HP ahli waris (tidak wajib)"), render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off", "maxlength": 20})
+    guardian_name = StringField(_l("Nama orang tua / wali"), description=_l("Wajib bila pekerja berusia di bawah 18 tahun."), render_kw={"maxlength": 120})
+    consent = BooleanField(_l("Pekerja sudah membaca atau dibacakan pernyataan di atas dan menyetujuinya"))
+    notes = TextAreaField(_l("Catatan untuk koordinator (tidak wajib)"), render_kw={"rows": 2, "maxlength": 1000})
+    preview = SubmitField(_l("Hitung iuran"))
+    submit = SubmitField(_l("Simpan pendaftaran"))
+
+    def raw(self) -> dict:
+        """The submitted values under the API's field names, for outreach.enroll.service.check()."""
+        data = {name: self[name].data for name in (
+            "nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
+            "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
+            "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent", "notes")}
+        # JKK and JKM are always in: the form shows them ticked and fixed, only JHT is a choice.
+        data["programs"] = ["JKK", "JKM"] + (["JHT"] if "JHT" in (self.programs.data or []) else [])
+        return data
+
+    def show_errors(self, errors: dict) -> None:
+        for name, messages in errors.items():
+            self[name].errors = list(messages)

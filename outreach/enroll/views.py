@@ -1,0 +1,240 @@
+"""The officer's journey: start a visit to a desa, enroll workers one after another, correct them."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MIN_INCOME, brackets
+from outreach.domain.eligibility import name_key
+from outreach.domain.occupations import TRANSPORT
+from outreach.domain.regions import search_text
+from outreach.enroll import labels, service
+from outreach.enroll.consent import CONSENT_TEXT, GUARDIAN_TEXT
+from outreach.enroll.forms import COMMON_INCOMES, CloseVisitForm, RegistrationForm, VisitForm
+from outreach.extensions import db
+from outreach.models import Region, Registration, Visit
+from outreach.models.types import utcnow
+from outreach.security import rerender_on_csrf_error, role_required
+
+bp = Blueprint("enroll", __name__)
+PAGE = 30
+
+
+@bp.app_context_processor
+def inject_labels():
+    return {"labels": labels}
+
+
+def village_choices(kecamatan_code: str | None = None) -> list[SelectChoice]:
+    """Desa grouped by kecamatan (all of the district, or one kecamatan), each findable by older names."""
+    kecamatan = {r.code: r.name for r in Region.kecamatan_of_district()}
+    query = db.select(Region).where(Region.level == "village", Region.parent_code.in_(kecamatan))
+    if kecamatan_code:
+        query = query.where(Region.parent_code == kecamatan_code)
+    return [SelectChoice(r.code, r.name, optgroup=kecamatan[r.parent_code],
+                         render_kw={"data-search": search_text(r.code, r.name, kecamatan[r.parent_code])})
+            for r in db.session.scalars(query.order_by(Region.parent_code, Region.name))]
+
+
+def own_visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id) or abort(404)
+    if visit.officer_id != current_user.id:
+        abort(403)
+    return visit
+
+
+def can_view(registration: Registration) -> bool:
+    user = current_user
+    return (user.has_role("admin")
+            or (user.has_role("coordinator") and user.kecamatan_code == registration.kecamatan_code)
+            or registration.officer_id == user.id)
+
+
+def get_registration(number: str) -> Registration:
+    registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
+    if not can_view(registration):
+        abort(403)
+    return registration
+
+
+@bp.route("/kunjungan", methods=["GET", "POST"])
+@role_required("officer")
+@rerender_on_csrf_error
+def visits():
+    form = VisitForm()
+    form.village_code.choices = [SelectChoice("", _("— pilih desa —"))] + village_choices(current_user.kecamatan_code)
+    if form.validate_on_submit():
+        visit = Visit(officer_id=current_user.id, village_code=form.village_code.data, note=form.note.data or None)
+        visit.latitude_e6, visit.longitude_e6, visit.accuracy_m = location(form)
+        db.session.add(visit)
+        db.session.commit()
+        return redirect(url_for("enroll.visit", visit_id=visit.id))
+    enrolled = (db.select(db.func.count(Registration.id)).where(Registration.visit_id == Visit.id)
+                .correlate(Visit).scalar_subquery())
+    rows = db.session.execute(
+        db.select(Visit, enrolled).where(Visit.officer_id == current_user.id)
+        .order_by(Visit.started_at.desc()).limit(50).options(joinedload(Visit.village))).all()
+    return render_template("enroll/visits.html", form=form, visits=rows)
+
+
+def location(form: VisitForm) -> tuple[int | None, int | None, int | None]:
+    """The phone's position if the officer allowed it; anything odd is dropped, never an error."""
+    try:
+        lat, lon = float(form.latitude.data), float(form.longitude.data)
+        accuracy = int(float(form.accuracy.data or 0)) or None
+    except (TypeError, ValueError):
+        return None, None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None, None
+    return round(lat * 1e6), round(lon * 1e6), accuracy
+
+
+@bp.get("/kunjungan/<int:visit_id>")
+@role_required("officer")
+def visit(visit_id: int):
+    visit = own_visit(visit_id)
+    registrations = db.session.scalars(db.select(Registration).where(Registration.visit_id == visit.id)
+                                       .order_by(Registration.created_at.desc())).all()
+    return render_template("enroll/visit.html", visit=visit, registrations=registrations, close_form=CloseVisitForm())
+
+
+@bp.post("/kunjungan/<int:visit_id>/tutup")
+@role_required("officer")
+def close_visit(visit_id: int):
+    visit = own_visit(visit_id)
+    if CloseVisitForm().validate_on_submit() and visit.is_open:
+        visit.closed_at = utcnow()
+        db.session.commit()
+        flash(_("Kunjungan ke %(desa)s sudah ditutup.", desa=visit.village.name), "success")
+    return redirect(url_for("enroll.visits"))
+
+
+def contribution_rules() -> dict:
+    """What the form's script needs to show the same figure as the server, offline too."""
+    return {
+        "brackets": [[low, base] for low, base, _label in brackets()],
+        "min": MIN_INCOME, "max": MAX_INCOME,
+        "discount": DISCOUNT, "budgetFunded": list(BUDGET_FUNDED), "transport": sorted(TRANSPORT),
+        "start": service.local_today().strftime("%Y-%m"),
+    }
+
+
+def render_form(form: RegistrationForm, checked: service.Checked | None, **context):
+    return render_template("enroll/register.html", form=form, checked=checked,
+                           consent_text=CONSENT_TEXT, guardian_text=GUARDIAN_TEXT, common_incomes=COMMON_INCOMES,
+                           rules=contribution_rules(), **context)
+
+
+@bp.route("/kunjungan/<int:visit_id>/daftar", methods=["GET", "POST"])
+@role_required("officer")
+@rerender_on_csrf_error
+def register(visit_id: int):
+    visit = own_visit(visit_id)
+    if not visit.is_open:
+        flash(_("Kunjungan ini sudah ditutup. Mulai kunjungan baru untuk mendaftarkan pekerja."), "error")
+        return redirect(url_for("enroll.visit", visit_id=visit.id))
+    form = RegistrationForm()
+    form.village_code.choices = village_choices()
+    if request.method == "GET":
+        form.village_code.data = visit.village_code
+        form.client_id.data = service.new_client_id()
+        form.programs.data = ["JKK", "JKM"]
+        return render_form(form, None, visit=visit)
+    checked = None
+    if form.validate_on_submit():
+        client_id = service.canonical_client_id(form.client_id.data) or service.new_client_id()
+        form.client_id.data = client_id
+        known = service.by_client_id(client_id)
+        if known:  # the same form sent twice (a double tap, a retry): show what was saved
+            return redirect(url_for("enroll.registration", number=known.number))
+        today = service.local_today()
+        checked = service.check(form.raw(), today)
+        if checked.ok and not form.preview.data:
+            try:
+                registration, created = service.create(checked, current_user.id, visit.id, client_id, today)
+            except service.DuplicateNik as dup:
+                checked.duplicate = dup.existing
+                checked.errors["nik"] = [service.duplicate_message(dup.existing)]
+            else:
+                if created:
+                    flash(_("Pendaftaran %(number)s tersimpan.", number=registration.number), "success")
+                return redirect(url_for("enroll.registration", number=registration.number))
+        form.show_errors(checked.errors)
+    return render_form(form, checked, visit=visit), status_of(checked)
+
+
+@bp.get("/pendaftaran")
+@role_required("officer")
+def my_registrations():
+    q = (request.args.get("q") or "").strip()[:60]
+    query = search(db.select(Registration).where(Registration.officer_id == current_user.id), q)
+    before = request.args.get("sebelum", type=int)
+    if before:
+        query = query.where(Registration.id < before)
+    rows = db.session.scalars(query.options(joinedload(Registration.village))
+                              .order_by(Registration.id.desc()).limit(PAGE + 1)).all()
+    return render_template("enroll/registrations.html", registrations=rows[:PAGE], q=q,
+                           next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)
+
+
+def search(query, q: str):
+    """Registration number or name, as typed."""
+    if not q:
+        return query
+    key = name_key(q)
+    conditions = [Registration.number.ilike(f"%{q}%")]
+    if key:
+        conditions.append(Registration.name_key.contains(key))
+    return query.where(db.or_(*conditions))
+
+
+@bp.get("/pendaftaran/<number>")
+@role_required("officer", "coordinator", "admin")
+def registration(number: str):
+    registration = get_registration(number)
+    return render_template("enroll/registration.html", registration=registration,
+                           next_visit=registration.visit if registration.visit and registration.visit.is_open
+                           and registration.officer_id == current_user.id else None)
+
+
+@bp.route("/pendaftaran/<number>/ubah", methods=["GET", "POST"])
+@role_required("officer")
+@rerender_on_csrf_error
+def edit(number: str):
+    registration = get_registration(number)
+    if registration.officer_id != current_user.id:
+        abort(403)
+    if not registration.editable:
+        flash(_("Pendaftaran ini tidak dapat diubah lagi (status: %(status)s).",
+                status=labels.STATUSES[registration.status]), "error")
+        return redirect(url_for("enroll.registration", number=number))
+    form = RegistrationForm(obj=registration) if request.method == "GET" else RegistrationForm()
+    form.village_code.choices = village_choices()
+    if request.method == "GET":
+        form.birth_date.data = registration.birth_date.isoformat()
+        form.phone.data = "0" + registration.phone[3:]
+        form.heir_phone.data = "0" + registration.heir_phone[3:] if registration.heir_phone else ""
+        form.monthly_income.data = str(registration.monthly_income)
+        form.payment_period.data = str(registration.payment_period)
+        form.consent.data = True
+        return render_form(form, None, registration=registration)
+    checked = None
+    if form.validate_on_submit():
+        checked = service.check(form.raw(), service.local_today(), exclude_id=registration.id)
+        if checked.ok and not form.preview.data:
+            try:
+                changes = service.update(registration, checked, current_user.id)
+            except service.DuplicateNik as dup:
+                checked.duplicate = dup.existing
+                checked.errors["nik"] = [service.duplicate_message(dup.existing)]
+            else:
+                flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
+                return redirect(url_for("enroll.registration", number=number))
+        form.show_errors(checked.errors)
+    return render_form(form, checked, registration=registration), status_of(checked)
+
+
+def status_of(checked: service.Checked | None) -> int:
+    """200 for a clean "Hitung iuran" preview, 422 when the form comes back with errors."""
+    return 200 if checked is not None and checked.ok else 422

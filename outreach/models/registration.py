@@ -1,0 +1,101 @@
+"""A worker's BPU registration, its history, and the counter behind registration numbers."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from outreach.extensions import db
+from outreach.models.region import Region
+from outreach.models.types import UTCDateTime, utcnow
+from outreach.models.user import User
+from outreach.models.visit import Visit
+
+STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected")
+EDITABLE = ("pending", "returned")
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One live registration per NIK: a rejected one does not block a new attempt. Enforced by the
+        # database, so two officers enrolling the same worker at once cannot both succeed.
+        Index("uq_registrations_live_nik", "nik", unique=True,
+              sqlite_where=text("status != 'rejected'"), postgresql_where=text("status != 'rejected'")),
+        Index("ix_registrations_probable_duplicate", "name_key", "birth_date", "village_code"),
+        Index("ix_registrations_officer_created", "officer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+
+    nik: Mapped[str] = mapped_column(String(16))
+    full_name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))
+    birth_place: Mapped[str] = mapped_column(String(80))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    phone: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(250))
+    village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    kecamatan_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    occupation: Mapped[str] = mapped_column(String(30))
+    occupation_other: Mapped[str | None] = mapped_column(String(80))
+    work_location: Mapped[str | None] = mapped_column(String(120))
+    monthly_income: Mapped[int] = mapped_column(Integer)
+    programs: Mapped[list] = mapped_column(JSON)
+    payment_period: Mapped[int] = mapped_column(Integer)
+    funding: Mapped[str] = mapped_column(String(10))
+    sponsor_name: Mapped[str | None] = mapped_column(String(120))
+    heir_name: Mapped[str] = mapped_column(String(120))
+    heir_relation: Mapped[str] = mapped_column(String(20))
+    heir_phone: Mapped[str | None] = mapped_column(String(16))
+    guardian_name: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str] = mapped_column(String(20))
+    # The figures shown to the worker when the registration was saved (recomputed on edit).
+    contribution: Mapped[dict] = mapped_column(JSON)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    officer: Mapped[User] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+    village: Mapped[Region] = relationship(foreign_keys=[village_code])
+    events: Mapped[list["RegistrationEvent"]] = relationship(
+        back_populates="registration", order_by="RegistrationEvent.id")
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+class RegistrationEvent(db.Model):
+    """The history of a registration: creation, every edit (field before/after), later transitions."""
+
+    __tablename__ = "registration_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # created | edited
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="events")
+    user: Mapped[User] = relationship()
+
+
+class NumberSequence(db.Model):
+    """Per-month counters for registration numbers, incremented atomically (UPDATE … RETURNING)."""
+
+    __tablename__ = "number_sequences"
+
+    period: Mapped[str] = mapped_column(String(4), primary_key=True)  # YYMM
+    last: Mapped[int] = mapped_column(Integer, default=0)

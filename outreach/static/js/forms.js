@@ -1,0 +1,90 @@
+/* Small progressive helpers for the officer's forms; every page works without them.
+   - desa search: filters a <select> as the officer types (names, kecamatan, older spellings)
+   - location: asks the phone for its position, only when the officer taps the button
+   - contribution: recomputes the figure the server would show, as income/JHT/period/funding change */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  document.querySelectorAll("[data-filter-for]").forEach(function (input) {
+    var select = document.getElementById(input.getAttribute("data-filter-for"));
+    if (!select) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase(), first = null;
+      Array.prototype.forEach.call(select.options, function (o) {
+        var hay = (o.getAttribute("data-search") || o.text).toLowerCase();
+        var show = !o.value || !q || hay.indexOf(q) !== -1;
+        o.hidden = !show;
+        if (show && o.value && !first) first = o;
+      });
+      if (q && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) select.value = first.value;
+    });
+  });
+
+  var geoButton = document.querySelector("[data-geo-button]");
+  if (geoButton && navigator.geolocation) {
+    var form = geoButton.form, status = document.querySelector("[data-geo-status]");
+    geoButton.addEventListener("click", function () {
+      status.textContent = geoButton.getAttribute("data-wait") || "…";
+      navigator.geolocation.getCurrentPosition(function (p) {
+        form.elements.latitude.value = p.coords.latitude.toFixed(6);
+        form.elements.longitude.value = p.coords.longitude.toFixed(6);
+        form.elements.accuracy.value = Math.round(p.coords.accuracy);
+        status.textContent = p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
+      }, function () { status.textContent = geoButton.getAttribute("data-denied") || "✕"; },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  var box = document.getElementById("contribution");
+  if (!box) return;
+  var rules = JSON.parse(box.getAttribute("data-rules"));
+  var money = new Intl.NumberFormat(box.getAttribute("data-locale") === "en" ? "en-US" : "id-ID");
+  var f = box.closest("form") || document.getElementById("register-form");
+  function rp(n) { return "Rp" + money.format(n); }
+  function out(name, text) { var el = box.querySelector('[data-out="' + name + '"]'); if (el) el.textContent = text; }
+  function show(name, on) { var el = box.querySelector('[data-show="' + name + '"]'); if (el) el.hidden = !on; }
+  function parseIncome(text) {  // same forms as the server: 1500000, 1.500.000, 1,500,000, Rp 1.500.000
+    text = (text || "").trim().replace(/^rp/i, "").replace(/\s/g, "");
+    if (!/^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}(,\d{3})+)$/.test(text)) return null;
+    return parseInt(text.replace(/[.,]/g, ""), 10);
+  }
+  function base(income) {
+    var b = rules.brackets[0][1];
+    rules.brackets.forEach(function (row) { if (income >= row[0]) b = row[1]; });
+    return b;
+  }
+  function pct(b, permille) { return Math.floor((b * permille + 500) / 1000); }  // half-up, integers
+  function inWindow(ym, w) {
+    var v = ym[0] * 12 + ym[1], a = w[0][0] * 12 + w[0][1], z = w[1][0] * 12 + w[1][1];
+    return v >= a && v <= z;
+  }
+  function checked(name) { var el = f.querySelector('input[name="' + name + '"]:checked'); return el ? el.value : null; }
+  function update() {
+    var income = parseIncome(f.elements.monthly_income.value);
+    var months = parseInt(checked("payment_period") || "1", 10), funding = checked("funding") || "self";
+    var jht = f.querySelector('input[name="programs"][value="JHT"]').checked;
+    if (income === null || income < rules.min || income > rules.max) {
+      show("invalid", true); show("base", false); show("discount", false);
+      out("monthly", rp(0)); out("period", rp(0)); out("months", months);
+      return;
+    }
+    var b = base(income), jkk = Math.min(Math.max(pct(b, 10), 10000), 207000), jkm = 6800, jhtAmount = jht ? pct(b, 20) : 0;
+    var kind = rules.transport.indexOf(f.elements.occupation.value) !== -1 ? "transport" : "non_transport";
+    var start = rules.start.split("-").map(Number), first = null, total = 0;
+    for (var n = 0; n < months; n++) {
+      var idx = start[0] * 12 + (start[1] - 1) + n, ym = [Math.floor(idx / 12), idx % 12 + 1];
+      var cut = rules.budgetFunded.indexOf(funding) === -1 && inWindow(ym, rules.discount[kind]);
+      var m = (cut ? Math.floor((jkk + 1) / 2) + Math.floor((jkm + 1) / 2) : jkk + jkm) + jhtAmount;
+      if (first === null) first = m;
+      total += m;
+    }
+    var normal = jkk + jkm + jhtAmount;
+    out("monthly", rp(first)); out("period", rp(total)); out("months", months);
+    out("normal", rp(normal)); out("base", rp(b));
+    show("invalid", false); show("base", true); show("discount", total < normal * months);
+  }
+  f.addEventListener("input", update);
+  f.addEventListener("change", update);
+  update();
+})();
