@@ -17,7 +17,8 @@
         o.hidden = !show;
         if (show && o.value && !first) first = o;
       });
-      if (q && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) select.value = first.value;
+      var current = select.selectedOptions[0];
+      if (q && first && (!select.value || (current && current.hidden))) select.value = first.value;
     });
   });
 

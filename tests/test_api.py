@@ -1,0 +1,157 @@
+"""The JSON twin of the registration form: what the offline outbox will call."""
+import threading
+import uuid
+
+from outreach.extensions import db
+from outreach.models import Registration
+from tests.conftest import Auth
+from tests.enrollment import Officer, api_worker
+
+
+def rows(app):
+    with app.app_context():
+        return db.session.scalars(db.select(Registration)).all()
+
+
+def test_201_with_number_status_and_contribution(app, officer, visit_id):
+    response = officer.api_post(api_worker(visit_id=visit_id, programs=["JKK", "JKM", "JHT"], monthly_income=2_000_000,
+                                           payment_period=3))
+    body = response.get_json()
+    assert response.status_code == 201
+    assert body["status"] == "pending" and body["number"].startswith("BS-")
+    assert body["contribution"]["monthly_normal"] == 66_800 and body["contribution"]["months"] == 3
+    assert body["nik"] == "************0001" and "1903015508900001" not in response.get_data(as_text=True)
+    assert rows(app)[0].visit_id == visit_id
+
+
+def test_a_repeated_client_id_returns_the_same_registration(app, officer):
+    payload = api_worker()
+    first = officer.api_post(payload)
+    again = officer.api_post(payload)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["number"] == again.get_json()["number"]
+    assert len(rows(app)) == 1
+
+
+def test_422_lists_errors_per_field_in_the_active_language(officer, client):
+    response = officer.api_post(api_worker(nik="1903015508900001", birth_date="1990-08-16", monthly_income=500_000,
+                                           programs=["JHT"], payment_period=2, phone="12"))
+    errors = response.get_json()["errors"]
+    assert response.status_code == 422
+    assert errors["birth_date"] == ["Tanggal lahir tidak sesuai dengan NIK."]
+    assert set(errors) == {"birth_date", "monthly_income", "programs", "payment_period", "phone"}
+    client.get("/bahasa/en?next=/")
+    english = officer.api_post(api_worker(birth_date="1990-08-16")).get_json()["errors"]
+    assert english == {"birth_date": ["The birth date does not match the NIK."]}
+
+
+def test_duplicate_nik_answers_422_with_the_existing_registration(officer):
+    number = officer.api_post(api_worker()).get_json()["number"]
+    response = officer.api_post(api_worker())
+    body = response.get_json()
+    assert response.status_code == 422
+    assert body["duplicate"] == {"number": number, "status": "pending"}
+    assert body["errors"]["nik"] == [f"NIK ini sudah terdaftar: {number} (Menunggu verifikasi)."]
+
+
+def test_bad_client_ids_and_bodies_are_422_not_500(officer):
+    assert officer.api_post(api_worker(client_id="not-a-uuid")).status_code == 422
+    assert officer.api_post(["a", "list"]).status_code == 422
+    assert officer.api_post(api_worker(visit_id="1")).status_code == 422
+    assert officer.api_post(api_worker(visit_id=999_999)).status_code == 422
+    weird = api_worker(full_name={"a": 1}, programs="JKK", payment_period=[1], nik=1903015508900001)
+    assert officer.api_post(weird).status_code == 422
+
+
+def test_csrf_header_is_required(officer, client):
+    response = client.post("/api/v1/registrations", json=api_worker())
+    assert response.status_code == 400 and response.is_json
+
+
+def test_session_expired_is_401_json(client):
+    response = client.get("/api/v1/registrations")
+    assert response.status_code == 401 and response.get_json()["error"] == "Sesi berakhir. Silakan masuk lagi."
+
+
+def test_coordinators_cannot_enroll(app, users):
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login("koord1")
+    response = client.post("/api/v1/registrations", json=api_worker(), headers={"X-CSRFToken": auth.token()})
+    assert response.status_code == 403
+
+
+def test_another_officers_visit_is_refused(app, officer, make_user):
+    make_user("petugas2")
+    other_client = app.test_client()
+    other = Officer(other_client, Auth(other_client))
+    other.auth.login("petugas2")
+    theirs = other.start_visit()
+    response = officer.api_post(api_worker(visit_id=theirs))
+    assert response.status_code == 422 and "visit_id" in response.get_json()["errors"]
+
+
+def test_list_is_the_officers_own_newest_first_and_searchable(app, officer, make_user):
+    officer.api_post(api_worker())
+    officer.api_post(api_worker(nik="1903011508900002", full_name="Budi Santoso", sex="M"))
+    listing = officer.client.get("/api/v1/registrations").get_json()["registrations"]
+    assert [r["full_name"] for r in listing] == ["Budi Santoso", "Siti Aminah"]
+    found = officer.client.get("/api/v1/registrations?q=budi").get_json()["registrations"]
+    assert [r["full_name"] for r in found] == ["Budi Santoso"]
+    make_user("petugas2")
+    other = app.test_client()
+    Auth(other).login("petugas2")
+    assert other.get("/api/v1/registrations").get_json()["registrations"] == []
+
+
+def test_two_concurrent_posts_of_one_client_id_make_exactly_one_row(app, users):
+    """The outbox retries while the first attempt is still in flight: the server must keep one."""
+    payload = api_worker()
+    phones = []
+    for _ in range(2):
+        client = app.test_client()
+        auth = Auth(client)
+        auth.login("petugas1")
+        phones.append((client, auth.token()))
+    start = threading.Barrier(len(phones))
+    answers = []
+
+    def post(client, token):
+        start.wait()
+        response = client.post("/api/v1/registrations", json=payload, headers={"X-CSRFToken": token})
+        answers.append((response.status_code, response.get_json()["number"]))
+
+    threads = [threading.Thread(target=post, args=phone) for phone in phones]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(code for code, _number in answers) == [200, 201]
+    assert len({number for _code, number in answers}) == 1
+    assert len(rows(app)) == 1
+
+
+def test_concurrent_different_workers_get_distinct_numbers(app, users):
+    niks = [f"19030115089{n:05d}" for n in range(1, 7)]
+    clients = []
+    for _ in niks:
+        client = app.test_client()
+        auth = Auth(client)
+        auth.login("petugas1")
+        clients.append((client, auth.token()))
+    start = threading.Barrier(len(niks))
+    codes = []
+
+    def post(nik, client, token):
+        start.wait()
+        codes.append(client.post("/api/v1/registrations", json=api_worker(nik=nik, sex="M", client_id=str(uuid.uuid4())),
+                                 headers={"X-CSRFToken": token}).status_code)
+
+    threads = [threading.Thread(target=post, args=(nik, *c)) for nik, c in zip(niks, clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert codes == [201] * len(niks)
+    numbers = [r.number for r in rows(app)]
+    assert len(numbers) == len(set(numbers)) == len(niks)
