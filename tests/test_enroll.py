@@ -275,11 +275,17 @@ def test_officer_corrects_a_pending_registration_and_the_edit_is_recorded(app, o
         assert "nik" not in edit.changes
 
 
-def test_a_returned_registration_goes_back_to_pending_when_corrected(app, officer, client, visit_id, auth):
+def test_a_returned_registration_shows_the_note_and_goes_back_to_pending_when_corrected(
+        app, officer, client, visit_id, auth, users):
     number = officer.register(visit_id, worker()).headers["Location"].rsplit("/", 1)[1]
     with app.app_context():
-        db.session.execute(db.update(Registration).values(status="returned"))
+        r = db.session.scalar(db.select(Registration))
+        r.status = "returned"
+        db.session.add(RegistrationEvent(registration_id=r.id, user_id=users["coordinator"], kind="transition",
+                                         changes={"from": "pending", "to": "returned", "note": "Foto KTP buram"}))
         db.session.commit()
+    assert "Catatan koordinator: Foto KTP buram" in client.get(f"/pendaftaran/{number}").get_data(as_text=True)
+    assert "Catatan koordinator: Foto KTP buram" in client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
     token = auth.token()
     client.post(f"/pendaftaran/{number}/ubah", data={**worker(address="Dusun II"), "csrf_token": token, "submit": "x"})
     assert saved(app)[0].status == "pending"

@@ -75,6 +75,16 @@ class Registration(db.Model):
     def editable(self) -> bool:
         return self.status in EDITABLE
 
+    @property
+    def return_note(self) -> str | None:
+        """The coordinator's note when the registration came back for correction."""
+        if self.status != "returned":
+            return None
+        for event in reversed(self.events):
+            if event.kind == "transition" and event.changes.get("to") == "returned":
+                return event.changes.get("note")
+        return None
+
 
 class RegistrationEvent(db.Model):
     """The history of a registration: creation, every edit (field before/after), later transitions."""
@@ -84,7 +94,8 @@ class RegistrationEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # created | edited
+    # created | edited (changes: field -> [before, after]) | transition (changes: from, to, reason, note)
+    kind: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
