@@ -16,6 +16,7 @@ from outreach.regions import load_regions  # noqa: E402
 TOBOALI, LEPAR = "19.03.01", "19.03.02"
 PASSWORD = "rahasia-123"
 KEPT_TABLES = {"regions", "alembic_version"}
+pytest_plugins = ["tests.enrollment"]  # the officer and visit fixtures
 
 
 def reset_postgres(url: str) -> None:
@@ -131,6 +132,3 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
-
-
-from tests.enrollment import officer, visit_id  # noqa: E402,F401  (fixtures shared by enrollment tests)

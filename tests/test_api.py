@@ -104,28 +104,34 @@ def test_list_is_the_officers_own_newest_first_and_searchable(app, officer, make
     assert other.get("/api/v1/registrations").get_json()["registrations"] == []
 
 
-def test_two_concurrent_posts_of_one_client_id_make_exactly_one_row(app, users):
-    """The outbox retries while the first attempt is still in flight: the server must keep one."""
-    payload = api_worker()
-    phones = []
-    for _ in range(2):
+def post_at_once(app, payloads) -> list:
+    """POST each payload from its own logged-in officer session, all released at the same moment."""
+    sessions = []
+    for _ in payloads:
         client = app.test_client()
         auth = Auth(client)
         auth.login("petugas1")
-        phones.append((client, auth.token()))
-    start = threading.Barrier(len(phones))
+        sessions.append((client, auth.token()))
+    start = threading.Barrier(len(payloads))
     answers = []
 
-    def post(client, token):
+    def post(payload, client, token):
         start.wait()
         response = client.post("/api/v1/registrations", json=payload, headers={"X-CSRFToken": token})
-        answers.append((response.status_code, response.get_json()["number"]))
+        answers.append((response.status_code, response.get_json().get("number")))
 
-    threads = [threading.Thread(target=post, args=phone) for phone in phones]
+    threads = [threading.Thread(target=post, args=(payload, *session)) for payload, session in zip(payloads, sessions)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
+    return answers
+
+
+def test_two_concurrent_posts_of_one_client_id_make_exactly_one_row(app, users):
+    """The outbox retries while the first attempt is still in flight: the server must keep one."""
+    payload = api_worker()
+    answers = post_at_once(app, [payload, payload])
     assert sorted(code for code, _number in answers) == [200, 201]
     assert len({number for _code, number in answers}) == 1
     assert len(rows(app)) == 1
@@ -133,25 +139,7 @@ def test_two_concurrent_posts_of_one_client_id_make_exactly_one_row(app, users):
 
 def test_concurrent_different_workers_get_distinct_numbers(app, users):
     niks = [f"19030115089{n:05d}" for n in range(1, 7)]
-    clients = []
-    for _ in niks:
-        client = app.test_client()
-        auth = Auth(client)
-        auth.login("petugas1")
-        clients.append((client, auth.token()))
-    start = threading.Barrier(len(niks))
-    codes = []
-
-    def post(nik, client, token):
-        start.wait()
-        codes.append(client.post("/api/v1/registrations", json=api_worker(nik=nik, sex="M", client_id=str(uuid.uuid4())),
-                                 headers={"X-CSRFToken": token}).status_code)
-
-    threads = [threading.Thread(target=post, args=(nik, *c)) for nik, c in zip(niks, clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert codes == [201] * len(niks)
+    answers = post_at_once(app, [api_worker(nik=nik, sex="M", client_id=str(uuid.uuid4())) for nik in niks])
+    assert [code for code, _number in answers] == [201] * len(niks)
     numbers = [r.number for r in rows(app)]
     assert len(numbers) == len(set(numbers)) == len(niks)

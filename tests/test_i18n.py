@@ -1,6 +1,5 @@
 """Indonesian first, English complete; dates and Rupiah in the active locale."""
 from datetime import date
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir

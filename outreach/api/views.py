@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from outreach.domain.masking import mask_nik
 from outreach.enroll import service
-from outreach.enroll.views import search
 from outreach.extensions import db
 from outreach.models import Registration, Visit
 from outreach.security import role_required
@@ -77,10 +76,5 @@ def duplicate_of(existing: Registration | None) -> dict:
 @role_required("officer")
 def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    query = search(db.select(Registration).where(Registration.officer_id == current_user.id), q)
-    before = request.args.get("before", type=int)
-    if before:
-        query = query.where(Registration.id < before)
-    rows = db.session.scalars(query.order_by(Registration.id.desc()).limit(PAGE + 1)).all()
-    return jsonify(registrations=[represent(r) for r in rows[:PAGE]],
-                   next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)
+    rows, next_before = service.own_registrations(current_user.id, q, request.args.get("before", type=int), PAGE)
+    return jsonify(registrations=[represent(r) for r in rows], next_before=next_before)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from outreach.domain import contribution as rules
 from outreach.domain.dates import parse_date
@@ -199,6 +200,21 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     find_duplicates(c, exclude_id)
     c.errors = {name: messages for name, messages in err.items() if messages}
     return c
+
+
+def own_registrations(officer_id: int, q: str, before: int | None, size: int) -> tuple[list, int | None]:
+    """An officer's registrations, newest first, matching a name or number; keyset-paged by id."""
+    query = db.select(Registration).where(Registration.officer_id == officer_id)
+    if q:
+        conditions = [Registration.number.ilike(f"%{q}%")]
+        if key := name_key(q):
+            conditions.append(Registration.name_key.contains(key))
+        query = query.where(db.or_(*conditions))
+    if before:
+        query = query.where(Registration.id < before)
+    rows = db.session.scalars(query.options(joinedload(Registration.village))
+                              .order_by(Registration.id.desc()).limit(size + 1)).all()
+    return rows[:size], rows[size - 1].id if len(rows) > size else None
 
 
 def live(query, exclude_id):

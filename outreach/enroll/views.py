@@ -6,7 +6,6 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MIN_INCOME, brackets
-from outreach.domain.eligibility import name_key
 from outreach.domain.occupations import TRANSPORT
 from outreach.domain.regions import search_text
 from outreach.enroll import labels, service
@@ -168,25 +167,8 @@ def register(visit_id: int):
 @role_required("officer")
 def my_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    query = search(db.select(Registration).where(Registration.officer_id == current_user.id), q)
-    before = request.args.get("sebelum", type=int)
-    if before:
-        query = query.where(Registration.id < before)
-    rows = db.session.scalars(query.options(joinedload(Registration.village))
-                              .order_by(Registration.id.desc()).limit(PAGE + 1)).all()
-    return render_template("enroll/registrations.html", registrations=rows[:PAGE], q=q,
-                           next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)
-
-
-def search(query, q: str):
-    """Registration number or name, as typed."""
-    if not q:
-        return query
-    key = name_key(q)
-    conditions = [Registration.number.ilike(f"%{q}%")]
-    if key:
-        conditions.append(Registration.name_key.contains(key))
-    return query.where(db.or_(*conditions))
+    rows, next_before = service.own_registrations(current_user.id, q, request.args.get("sebelum", type=int), PAGE)
+    return render_template("enroll/registrations.html", registrations=rows, q=q, next_before=next_before)
 
 
 @bp.get("/pendaftaran/<number>")

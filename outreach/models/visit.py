@@ -1,7 +1,7 @@
 """A field officer's visit (kunjungan) to one desa."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.extensions import db

@@ -20,6 +20,15 @@ def fill_fisher(page):
     page.check("#consent")
 
 
+def open_form_in_toboali(page):
+    login(page, "petugas1", PASSWORD)
+    page.goto("/kunjungan")
+    page.select_option("#village_code", "19.03.01.1001")
+    page.click("#submit")
+    page.click("text=Daftarkan pekerja")
+    fill_fisher(page)
+
+
 def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
     login(phone, "petugas1", PASSWORD)
     phone.click("text=Kunjungan saya")
@@ -62,12 +71,7 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
 
 def test_the_form_works_without_javascript(new_phone, users):
     page = new_phone(java_script_enabled=False)
-    login(page, "petugas1", PASSWORD)
-    page.goto("/kunjungan")
-    page.select_option("#village_code", "19.03.01.1001")
-    page.click("#submit")
-    page.click("text=Daftarkan pekerja")
-    fill_fisher(page)
+    open_form_in_toboali(page)
     page.fill("#monthly_income", "1000000")
     page.click("#preview")  # "Hitung iuran": the server computes the figure
     expect(page.locator('#contribution [data-out="normal"]')).to_have_text("Rp16.800")
@@ -77,12 +81,7 @@ def test_the_form_works_without_javascript(new_phone, users):
 
 
 def test_a_mistake_is_shown_next_to_its_field_and_nothing_is_lost(phone, users):
-    login(phone, "petugas1", PASSWORD)
-    phone.goto("/kunjungan")
-    phone.select_option("#village_code", "19.03.01.1001")
-    phone.click("#submit")
-    phone.click("text=Daftarkan pekerja")
-    fill_fisher(phone)
+    open_form_in_toboali(phone)
     phone.fill("#birth_date", "1990-08-16")
     phone.fill("#monthly_income", "1000000")
     phone.click("#submit")
