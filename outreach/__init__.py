@@ -32,11 +32,15 @@ def create_app(config: dict | None = None):
     from outreach.auth.views import bp as auth_bp
     from outreach.enroll.views import bp as enroll_bp
     from outreach.main.views import bp as main_bp
+    from outreach.receipts.views import bp as receipts_bp
+    from outreach.status.views import bp as status_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(enroll_bp)
+    app.register_blueprint(receipts_bp)
+    app.register_blueprint(status_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

@@ -66,5 +66,14 @@ def from_env(instance_path: str) -> dict:
         "BPU_MIN_AGE": int(os.environ.get("BPU_MIN_AGE", 15)),
         "BPU_ADULT_AGE": int(os.environ.get("BPU_ADULT_AGE", 18)),
         "BPU_MAX_AGE": int(os.environ.get("BPU_MAX_AGE", 65)),
+        # Where receipts' QR codes point: the public address, e.g. https://bpu.bangkaselatankab.go.id
+        # (a receipt printed behind a proxy must still point outward). Unset: the request's own host.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
+        # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
+        "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
+        "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),
+        # Shown on the public status page when the officer has no phone number on file.
+        "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
+        "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

@@ -3,7 +3,7 @@ import pytest
 
 from tests.conftest import Auth
 
-PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static"}
+PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup"}
 # endpoint -> roles allowed (logged-in roles not listed get 403)
 LOGGED_IN = {
     "main.home": {"officer", "coordinator", "admin"},
@@ -20,10 +20,14 @@ LOGGED_IN = {
     "enroll.my_registrations": {"officer"},
     "enroll.registration": {"officer", "coordinator", "admin"},  # further limited per registration
     "enroll.edit": {"officer"},
+    "receipts.show": {"officer", "coordinator", "admin"},  # further limited per registration
+    "receipts.png": {"officer", "coordinator", "admin"},
+    "receipts.reissue": {"officer", "coordinator", "admin"},
     "api.create_registration": {"officer"},
     "api.list_registrations": {"officer"},
 }
-SAMPLE_ARGS = {"user_id": 1, "code": "en", "filename": "app.css", "visit_id": 1, "number": "BS-2611-000001"}
+SAMPLE_ARGS = {"user_id": 1, "code": "en", "filename": "app.css", "visit_id": 1, "number": "BS-2611-000001",
+               "token": "x" * 32}
 
 
 def routes(app):

@@ -2,7 +2,7 @@
 
 Session auth with the CSRF token in `X-CSRFToken`; the same checks as the HTML form (enroll.service).
 """
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from outreach.domain.masking import mask_nik
 from outreach.enroll import service
 from outreach.extensions import db
 from outreach.models import Registration, Visit
+from outreach.receipts import service as receipts
 from outreach.security import role_required
 
 bp = Blueprint("api", __name__)
@@ -32,7 +33,9 @@ def represent(r: Registration) -> dict:
         "contribution": r.contribution,
         "flags": r.flags,
         "created_at": r.created_at.isoformat(),
-        "url": url_for("enroll.registration", number=r.number, _external=True),
+        "url": receipts.public_url("enroll.registration", number=r.number),
+        "receipt_url": receipts.public_url("receipts.show", number=r.number),
+        "status_url": receipts.status_url(r, current_user.id),
     }
 
 

@@ -61,5 +61,17 @@ NIK_ERRORS = {
 }
 
 
-def choices(mapping: dict) -> list[tuple]:
-    return list(mapping.items())
+# Why a registration was rejected, in the worker's words, and what they can do next.
+REASONS = {
+    "duplicate": (_l("Anda sudah punya pendaftaran lain."),
+                  _l("Pakai tanda terima pendaftaran Anda yang lain, atau hubungi petugas.")),
+    "ineligible_age": (_l("Usia Anda tidak memenuhi syarat peserta BPU."),
+                       _l("Hubungi petugas untuk penjelasan.")),
+    "invalid_nik": (_l("NIK pada pendaftaran tidak dapat dipastikan."),
+                    _l("Bawa KTP asli ke petugas atau kantor desa untuk mendaftar ulang.")),
+    "withdrew": (_l("Pendaftaran dibatalkan atas permintaan Anda."),
+                 _l("Anda dapat mendaftar lagi kapan saja.")),
+    "already_participant": (_l("Anda sudah menjadi peserta BPJS Ketenagakerjaan."),
+                            _l("Cek kartu peserta Anda atau aplikasi JMO, atau hubungi kantor BPJS Ketenagakerjaan.")),
+    "other": (_l("Pendaftaran tidak dapat diproses."), _l("Hubungi petugas untuk penjelasan.")),
+}

@@ -34,6 +34,7 @@ from outreach.extensions import db
 from outreach.models import NumberSequence, Registration, RegistrationEvent
 from outreach.models.region import DISTRICT_REGENCY
 from outreach.models.types import utcnow
+from outreach.receipts import service as receipts
 
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")  # Bangka Belitung keeps WIB
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code",
@@ -297,6 +298,7 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
         db.session.add(registration)
         db.session.flush()
         db.session.add(RegistrationEvent(registration_id=registration.id, user_id=officer_id, kind="created", at=now))
+        receipts.issue(registration, officer_id)
         db.session.commit()
     except IntegrityError:
         # A retry raced its original (same client_id), or another officer enrolled this NIK a moment ago.

@@ -9,6 +9,7 @@ from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MI
 from outreach.domain.occupations import TRANSPORT
 from outreach.domain.regions import search_text
 from outreach.enroll import labels, service
+from outreach.enroll.access import get_registration
 from outreach.enroll.consent import CONSENT_TEXT, GUARDIAN_TEXT
 from outreach.enroll.forms import COMMON_INCOMES, CloseVisitForm, RegistrationForm, VisitForm
 from outreach.extensions import db
@@ -41,20 +42,6 @@ def own_visit(visit_id: int) -> Visit:
     if visit.officer_id != current_user.id:
         abort(403)
     return visit
-
-
-def can_view(registration: Registration) -> bool:
-    user = current_user
-    return (user.has_role("admin")
-            or (user.has_role("coordinator") and user.kecamatan_code == registration.kecamatan_code)
-            or registration.officer_id == user.id)
-
-
-def get_registration(number: str) -> Registration:
-    registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
-    if not can_view(registration):
-        abort(403)
-    return registration
 
 
 @bp.route("/kunjungan", methods=["GET", "POST"])

@@ -55,6 +55,9 @@ class Registration(db.Model):
     heir_phone: Mapped[str | None] = mapped_column(String(16))
     guardian_name: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Set by the coordinators' workflow: the KPJ participant number once active, the reason code when rejected.
+    kpj: Mapped[str | None] = mapped_column(String(11))
+    reason: Mapped[str | None] = mapped_column(String(30))
 
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))
@@ -101,6 +104,23 @@ class RegistrationEvent(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="events")
     user: Mapped[User] = relationship()
+
+
+class Receipt(db.Model):
+    """One issue of a registration's receipt. Only a hash of its token is stored (outreach.receipts.tokens)."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    # Random per issue; the token is HMAC(RECEIPT_KEY, salt), and only its SHA-256 is kept for look-ups.
+    salt: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    registration: Mapped[Registration] = relationship()
 
 
 class NumberSequence(db.Model):

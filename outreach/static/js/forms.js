@@ -1,7 +1,8 @@
 /* Small progressive helpers for the officer's forms; every page works without them.
    - desa search: filters a <select> as the officer types (names, kecamatan, older spellings)
    - location: asks the phone for its position, only when the officer taps the button
-   - contribution: recomputes the figure the server would show, as income/JHT/period/funding change */
+   - contribution: recomputes the figure the server would show, as income/JHT/period/funding change
+   - print: the receipt's print button */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -20,6 +21,10 @@
       var current = select.selectedOptions[0];
       if (q && first && (!select.value || (current && current.hidden))) select.value = first.value;
     });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
   });
 
   var geoButton = document.querySelector("[data-geo-button]");

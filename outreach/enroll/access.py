@@ -1,0 +1,21 @@
+"""Who may see a registration: its officer, the coordinators of its kecamatan, administrators."""
+from flask import abort
+from flask_login import current_user
+
+from outreach.extensions import db
+from outreach.models import Registration
+
+
+def can_view(registration: Registration) -> bool:
+    user = current_user
+    return (user.has_role("admin")
+            or (user.has_role("coordinator") and user.kecamatan_code == registration.kecamatan_code)
+            or registration.officer_id == user.id)
+
+
+def get_registration(number: str) -> Registration:
+    """The registration by number: 404 if unknown, 403 if the current user may not see it."""
+    registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
+    if not can_view(registration):
+        abort(403)
+    return registration

@@ -1,0 +1,66 @@
+"""Issuing receipts and finding them again from a status token."""
+import hashlib
+import hmac
+
+from flask import current_app, request, url_for
+
+from outreach.extensions import db
+from outreach.models import Receipt, Registration, RegistrationEvent
+from outreach.models.types import utcnow
+from outreach.receipts import tokens
+
+
+def receipt_key() -> bytes:
+    key = current_app.config.get("RECEIPT_KEY")
+    if key:
+        return key.encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"outreach receipt tokens", hashlib.sha256).digest()
+
+
+def issue(registration: Registration, user_id: int) -> Receipt:
+    """A new receipt (the first, or a re-issue): earlier ones stop working. The caller commits."""
+    now = utcnow()
+    db.session.execute(db.update(Receipt).where(Receipt.registration_id == registration.id,
+                                                Receipt.replaced_at.is_(None)).values(replaced_at=now))
+    salt = tokens.new_salt()
+    receipt = Receipt(registration_id=registration.id, salt=salt, issued_by=user_id, issued_at=now,
+                      token_hash=tokens.token_hash(tokens.derive_token(receipt_key(), salt)))
+    db.session.add(receipt)
+    return receipt
+
+
+def current(registration: Registration, user_id: int) -> Receipt:
+    """The receipt in force; registrations saved before receipts existed get their first one here."""
+    receipt = db.session.scalar(db.select(Receipt).where(Receipt.registration_id == registration.id,
+                                                         Receipt.replaced_at.is_(None)).order_by(Receipt.id.desc()))
+    if receipt is None:
+        receipt = issue(registration, user_id)
+        db.session.commit()
+    return receipt
+
+
+def reissue(registration: Registration, user_id: int) -> Receipt:
+    receipt = issue(registration, user_id)
+    db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="receipt_reissued"))
+    db.session.commit()
+    return receipt
+
+
+def token_of(receipt: Receipt) -> str:
+    return tokens.derive_token(receipt_key(), receipt.salt)
+
+
+def find(token: str) -> Receipt | None:
+    if not tokens.looks_like_token(token):
+        return None
+    return db.session.scalar(db.select(Receipt).where(Receipt.token_hash == tokens.token_hash(token)))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the public address (PUBLIC_BASE_URL), else on the request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def status_url(registration: Registration, user_id: int) -> str:
+    return public_url("status.show", token=token_of(current(registration, user_id)))

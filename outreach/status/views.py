@@ -1,0 +1,77 @@
+"""The worker's public status page (from the receipt's QR) and the manual lookup without a QR.
+
+Nothing personal leaves here: no NIK, birth date, phone, address or heir, and the name masked.
+"""
+import hmac
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired
+
+from outreach.domain.dates import parse_date
+from outreach.domain.masking import mask_name
+from outreach.extensions import csrf, db, limiter
+from outreach.models import Registration
+from outreach.receipts import service as receipts
+
+bp = Blueprint("status", __name__)
+STEPS = ("pending", "verified", "submitted", "active")
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def private(response):
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@bp.get("/s/<token>")
+def show(token: str):
+    receipt = receipts.find(token)
+    if receipt is None or receipt.replaced_at is not None:
+        page = render_template("status/missing.html", replaced=receipt is not None)
+        return private(make_response(page, 404))
+    r = receipt.registration
+    officer = r.officer
+    page = render_template(
+        "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS,
+        reached=STEPS.index(r.status) if r.status in STEPS else 0,
+        contact_name=officer.full_name if officer.phone else current_app.config["OFFICE_NAME"],
+        contact_phone=officer.phone or current_app.config["OFFICE_PHONE"], token=token)
+    return private(make_response(page))
+
+
+class LookupForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read-only lookup on a public page: no session, nothing to forge
+
+    number = StringField(_l("Nomor pendaftaran"), validators=[DataRequired(_l("Isi nomor pendaftaran."))],
+                         description=_l("Tertulis di tanda terima, mis. BS-2611-000123."),
+                         render_kw={"autocapitalize": "characters", "autocomplete": "off", "maxlength": 20})
+    birth_date = StringField(_l("Tanggal lahir"), validators=[DataRequired(_l("Isi tanggal lahir."))],
+                             description=_l("Jika tidak ada kalender, ketik HH-BB-TTTT, mis. 15-08-1990."),
+                             render_kw={"type": "date", "autocomplete": "bday"})
+    submit = SubmitField(_l("Cek status"))
+
+
+@bp.route("/cek", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
+def lookup():
+    form = LookupForm()
+    not_found = False
+    if form.validate_on_submit():
+        number = form.number.data.strip().upper()[:20]
+        born = parse_date(form.birth_date.data)
+        registration = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        # The same work and the same answer whether the number is unknown or the birth date wrong.
+        expected = registration.birth_date.isoformat() if registration else "0000-00-00"
+        matches = hmac.compare_digest(expected, born.isoformat() if born else "")
+        if registration and matches:
+            token = receipts.token_of(receipts.current(registration, registration.officer_id))
+            return private(redirect(url_for("status.show", token=token)))
+        not_found = True
+        form.birth_date.data = ""  # a public page never shows a birth date back
+    return private(make_response(render_template("status/lookup.html", form=form, not_found=not_found),
+                                 200))
