@@ -30,9 +30,11 @@ def create_app(config: dict | None = None):
     from outreach.admin.views import bp as admin_bp
     from outreach.api.views import bp as api_bp
     from outreach.auth.views import bp as auth_bp
+    from outreach.dashboard.views import bp as dashboard_bp
     from outreach.enroll.views import bp as enroll_bp
     from outreach.main.views import bp as main_bp
     from outreach.receipts.views import bp as receipts_bp
+    from outreach.review.views import bp as review_bp
     from outreach.status.views import bp as status_bp
 
     app.register_blueprint(main_bp)
@@ -41,6 +43,8 @@ def create_app(config: dict | None = None):
     app.register_blueprint(enroll_bp)
     app.register_blueprint(receipts_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

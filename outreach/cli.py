@@ -5,6 +5,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from outreach import demo as demo_data
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.extensions import db
 from outreach.models import Region, User
@@ -108,9 +109,12 @@ def demo(port, host, no_serve):
     counts = load_regions()
     click.echo("regions: {total} loaded".format(**counts))
     click.echo("demo accounts (username / password):")
+    accounts = {}
     for username, password, role, name, kecamatan in DEMO_ACCOUNTS:
-        save_user(username, password, role, name, None, kecamatan)
+        accounts[role] = save_user(username, password, role, name, None, kecamatan)
         click.echo(f"  {role:<12} {username} / {password}")
+    made = demo_data.seed(accounts["officer"].id, accounts["coordinator"].id)
+    click.echo(f"demo registrations: {made} created" if made else "demo registrations: already there")
     if not no_serve:
         click.echo(f"serving on http://{host}:{port}/")
         # app.run() refuses to block inside the flask CLI; serve with werkzeug directly.

@@ -1,6 +1,6 @@
 """Locale choice and the template filters that format dates and Rupiah for it."""
 from flask import current_app, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
 from outreach.domain.masking import mask_nik
@@ -28,6 +28,14 @@ def init_app(app) -> None:
     @app.template_filter("mask_nik")
     def mask_nik_filter(nik: str) -> str:
         return mask_nik(nik)
+
+    @app.template_filter("short_date")
+    def short_date_filter(value) -> str:
+        return format_date(value, "d MMM") if value else ""
+
+    @app.template_filter("time_of_day")
+    def time_filter(value) -> str:
+        return format_time(value, "HH:mm") if value else ""
 
     @app.template_filter("long_date")
     def long_date_filter(value) -> str:

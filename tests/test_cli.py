@@ -1,6 +1,6 @@
 """The flask commands an operator runs: users, regions, demo."""
 from outreach.extensions import db
-from outreach.models import Region, User
+from outreach.models import Region, Registration, User
 
 
 def test_users_create_list_deactivate(app):
@@ -51,9 +51,15 @@ def test_demo_prepares_accounts_it_prints(app):
     for line in ("officer      petugas / petugas-demo", "coordinator  koordinator / koordinator-demo",
                  "admin        admin / admin-demo"):
         assert line in result.output
+    assert "demo registrations: 300 created" in result.output
     with app.app_context():
         petugas = db.session.scalar(db.select(User).where(User.username == "petugas"))
         assert petugas.check_password("petugas-demo") and petugas.kecamatan_code == "19.03.01"
+        demo_rows = db.session.scalars(db.select(Registration)).all()
+        assert len(demo_rows) == 300 and all(r.is_demo and r.notes == "DATA DEMO" for r in demo_rows)
+        assert len({r.status for r in demo_rows}) == 6 and len({r.village_code for r in demo_rows}) > 30
+    again = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert "demo registrations: already there" in again.output
 
 
 def test_demo_is_refused_in_production(app):

@@ -2,7 +2,7 @@
 
 Session auth with the CSRF token in `X-CSRFToken`; the same checks as the HTML form (enroll.service).
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from outreach.enroll import service
 from outreach.extensions import db
 from outreach.models import Registration, Visit
 from outreach.receipts import service as receipts
+from outreach.review import service as review
 from outreach.security import role_required
 
 bp = Blueprint("api", __name__)
@@ -81,3 +82,47 @@ def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
     rows, next_before = service.own_registrations(current_user.id, q, request.args.get("before", type=int), PAGE)
     return jsonify(registrations=[represent(r) for r in rows], next_before=next_before)
+
+
+def history(r: Registration) -> list[dict]:
+    return [{"kind": e.kind, "at": e.at.isoformat(), "by": e.user.full_name,
+             "changes": {k: v for k, v in e.changes.items() if k != "nik"}} for e in r.events]
+
+
+def detailed(r: Registration) -> dict:
+    return represent(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r)}
+
+
+def registration_in_scope(number: str) -> Registration:
+    r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+    if r is None:
+        abort(404)
+    if not review.in_scope(current_user, r):
+        abort(403)
+    return r
+
+
+@bp.get("/registrations/<number>")
+@role_required("officer", "coordinator", "admin")
+def get_registration(number: str):
+    return jsonify(detailed(registration_in_scope(number)))
+
+
+@bp.post("/registrations/<number>/transition")
+@role_required("officer", "coordinator", "admin")
+def transition(number: str):
+    r = registration_in_scope(number)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("to"), str):
+        return unprocessable({"to": [_("Sebutkan status tujuan (to).")]})
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return unprocessable({"version": [_("version harus bilangan bulat.")]})
+    texts = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("reason", "note", "kpj")}
+    try:
+        review.transition(r, data["to"], current_user._get_current_object(), version, **texts)
+    except review.Refused as refusal:
+        db.session.rollback()
+        db.session.refresh(r)
+        return jsonify(error=refusal.messages[0], messages=refusal.messages, registration=detailed(r)), refusal.status
+    return jsonify(detailed(r))

@@ -36,6 +36,7 @@ class CloseVisitForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     client_id = HiddenField()
+    version = HiddenField()  # on edits: the version the officer started from
     nik = StringField(_l("NIK"), description=_l("16 angka pada KTP; spasi dan titik boleh."),
                       render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24, "spellcheck": "false"})
     full_name = StringField(_l("Nama lengkap (sesuai KTP)"), render_kw={"autocomplete": "off", "autocapitalize": "words", "maxlength": 120})

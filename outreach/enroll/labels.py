@@ -75,3 +75,12 @@ REASONS = {
                             _l("Cek kartu peserta Anda atau aplikasi JMO, atau hubungi kantor BPJS Ketenagakerjaan.")),
     "other": (_l("Pendaftaran tidak dapat diproses."), _l("Hubungi petugas untuk penjelasan.")),
 }
+AUDIT_ACTIONS = {
+    "view": _l("melihat"),
+    "reveal_nik": _l("membuka NIK"),
+    "edit": _l("mengubah data"),
+    "transition": _l("mengubah status"),
+    "export": _l("mengekspor"),
+    "import_kpj": _l("mengimpor KPJ"),
+    "reissue_receipt": _l("membuat tanda terima baru"),
+}

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from outreach import audit
 from outreach.domain import contribution as rules
 from outreach.domain.dates import parse_date
 from outreach.domain.eligibility import check_age, name_key
@@ -270,6 +271,7 @@ def store_fields(registration: Registration, c: Checked, today: date) -> None:
     for name in STORED:
         setattr(registration, name, c.values[name])
     registration.name_key = name_key(c.values["full_name"])
+    registration.nik_last4 = c.values["nik"][-4:]
     registration.kecamatan_code = c.values["village_code"].rsplit(".", 1)[0]
     registration.contribution = c.contribution.as_dict() | {"start": today.isoformat()}
     registration.flags = sorted(set(c.flags))
@@ -320,8 +322,17 @@ def shown(name: str, value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def update(registration: Registration, c: Checked, user_id: int) -> dict:
-    """Apply an officer's correction; records each changed field's before and after."""
+class Stale(Exception):
+    """The registration changed since the officer opened the edit form."""
+
+
+def update(registration: Registration, c: Checked, user, version: int | None) -> dict:
+    """Apply an officer's correction; records each changed field's before and after. A `returned`
+    registration goes back to `pending` through the workflow."""
+    from outreach.review.service import transition  # the workflow lives there; imported late to avoid a cycle
+
+    if version is not None and version != registration.version:
+        raise Stale()
     start = date.fromisoformat(registration.contribution["start"])
     before = {name: getattr(registration, name) for name in STORED}
     c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
@@ -330,13 +341,16 @@ def update(registration: Registration, c: Checked, user_id: int) -> dict:
     store_fields(registration, c, start)
     changes = {name: [shown(name, before[name]), shown(name, c.values[name])]
                for name in STORED if before[name] != c.values[name]}
-    if registration.status == "returned":
-        registration.status = "pending"  # corrected: back to the coordinators' queue
-        changes["status"] = ["returned", "pending"]
     if changes:
-        db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="edited",
+        registration.version += 1
+        registration.updated_at = utcnow()
+        db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="edited",
                                          changes=changes))
+        audit.record("edit", registration, user_id=user.id, fields=sorted(changes))
     try:
+        if registration.status == "returned":  # corrected: back to the coordinators' queue
+            db.session.flush()
+            transition(registration, "pending", user, registration.version, commit=False)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -187,21 +187,33 @@ def edit(number: str):
         form.monthly_income.data = str(registration.monthly_income)
         form.payment_period.data = str(registration.payment_period)
         form.consent.data = True
+        form.version.data = registration.version
         return render_form(form, None, registration=registration)
     checked = None
     if form.validate_on_submit():
         checked = service.check(form.raw(), service.local_today(), exclude_id=registration.id)
         if checked.ok and not form.preview.data:
             try:
-                changes = service.update(registration, checked, current_user.id)
+                changes = service.update(registration, checked, current_user._get_current_object(),
+                                         as_int(form.version.data))
             except service.DuplicateNik as dup:
                 checked.duplicate = dup.existing
                 checked.errors["nik"] = [service.duplicate_message(dup.existing)]
+            except service.Stale:
+                flash(_("Pendaftaran ini baru saja diubah koordinator. Periksa data terbaru lalu ulangi perubahan Anda."), "error")
+                return redirect(url_for("enroll.registration", number=number))
             else:
                 flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
                 return redirect(url_for("enroll.registration", number=number))
         form.show_errors(checked.errors)
     return render_form(form, checked, registration=registration), status_of(checked)
+
+
+def as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def status_of(checked: service.Checked | None) -> int:

@@ -1,7 +1,7 @@
 """A worker's BPU registration, its history, and the counter behind registration numbers."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.extensions import db
@@ -23,16 +23,23 @@ class Registration(db.Model):
               sqlite_where=text("status != 'rejected'"), postgresql_where=text("status != 'rejected'")),
         Index("ix_registrations_probable_duplicate", "name_key", "birth_date", "village_code"),
         Index("ix_registrations_officer_created", "officer_id", "created_at"),
+        # The coordinators' queue: by kecamatan and status, newest first (keyset on id).
+        Index("ix_registrations_kecamatan_status_id", "kecamatan_code", "status", "id"),
+        Index("ix_registrations_status_id", "status", "id"),
+        Index("ix_registrations_village_id", "village_code", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     client_id: Mapped[str] = mapped_column(String(36), unique=True)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    # Bumped by every change: a coordinator acting on an older copy gets a conflict, not a silent overwrite.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
 
     nik: Mapped[str] = mapped_column(String(16))
+    nik_last4: Mapped[str] = mapped_column(String(4), index=True)  # coordinators search by it
     full_name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))
     birth_place: Mapped[str] = mapped_column(String(80))
@@ -64,6 +71,7 @@ class Registration(db.Model):
     # The figures shown to the worker when the registration was saved (recomputed on edit).
     contribution: Mapped[dict] = mapped_column(JSON)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # seeded by `demo` only
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

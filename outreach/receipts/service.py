@@ -4,6 +4,7 @@ import hmac
 
 from flask import current_app, request, url_for
 
+from outreach import audit
 from outreach.extensions import db
 from outreach.models import Receipt, Registration, RegistrationEvent
 from outreach.models.types import utcnow
@@ -42,6 +43,7 @@ def current(registration: Registration, user_id: int) -> Receipt:
 def reissue(registration: Registration, user_id: int) -> Receipt:
     receipt = issue(registration, user_id)
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="receipt_reissued"))
+    audit.record("reissue_receipt", registration, user_id=user_id)
     db.session.commit()
     return receipt
 

@@ -1,0 +1,104 @@
+"""Figures for the coordinators' queue on a large table (issue: coordinator review, "fast on a million rows").
+
+Fills a scratch database with N registrations (default 1,000,000) spread over the district's desa and the
+workflow's statuses, then prints the median time of: the first page, a page deep in the keyset, a filtered
+page (status + desa), a name search, a last-four-NIK search, and the counts per status — each as a
+coordinator (one kecamatan) and as an admin (all).
+Run: python bench/queue.py [--rows N] [--database URL]   (default: SQLite in a temporary folder)
+"""
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SECRET_KEY", "bench")
+
+from flask_migrate import upgrade  # noqa: E402
+
+from outreach import create_app  # noqa: E402
+from outreach.extensions import db  # noqa: E402
+from outreach.models import Region, Registration, User  # noqa: E402
+from outreach.models.types import utcnow  # noqa: E402
+from outreach.regions import load_regions  # noqa: E402
+from outreach.review import service  # noqa: E402
+
+STATUSES = ["pending"] * 5 + ["verified", "submitted", "active", "active", "returned", "rejected"]
+
+
+def fill(rows: int, officer_id: int) -> None:
+    villages = [r.code for r in db.session.scalars(db.select(Region).where(Region.level == "village",
+                                                                           Region.code.like("19.03.%")))]
+    rng, now = random.Random(1), utcnow()
+    base = {"officer_id": officer_id, "birth_place": "Toboali", "birth_date": date(1990, 8, 15), "sex": "M",
+            "phone": "+6281234567890", "address": "Dusun I", "occupation": "nelayan", "monthly_income": 1_000_000,
+            "programs": ["JKK", "JKM"], "payment_period": 1, "funding": "self", "heir_name": "Ahli",
+            "heir_relation": "anak", "consent_version": "bench", "contribution": {}, "flags": [], "version": 1,
+            "is_demo": False}
+    started = time.perf_counter()
+    for start in range(0, rows, 20_000):
+        batch = []
+        for i in range(start, min(start + 20_000, rows)):
+            village = rng.choice(villages)
+            when = now - timedelta(minutes=(rows - i))
+            batch.append({**base, "number": f"BQ-{i:09d}", "client_id": f"00000000-0000-4000-8000-{i:012d}",
+                          "status": rng.choice(STATUSES), "nik": f"1903{i:012d}", "nik_last4": f"{i:04d}"[-4:],
+                          "full_name": f"Pekerja {i}", "name_key": f"PEKERJA {i}", "village_code": village,
+                          "kecamatan_code": village[:8], "consent_at": when, "created_at": when, "updated_at": when})
+        db.session.execute(db.insert(Registration), batch)
+        db.session.commit()
+    print(f"filled {rows:,} registrations in {time.perf_counter() - started:.0f} s")
+
+
+def median_ms(call, rounds=15) -> float:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database", default=f"sqlite:///{tempfile.mkdtemp()}/queue.db")
+    options = parser.parse_args()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": options.database.replace("postgresql://", "postgresql+psycopg://", 1)})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        load_regions()
+        admin = User(username="bench-admin", full_name="Admin", role="admin", password_hash="x")
+        coordinator = User(username="bench-koord", full_name="Koord", role="coordinator", password_hash="x",
+                           kecamatan_code="19.03.01")
+        db.session.add_all([admin, coordinator])
+        db.session.commit()
+        if db.session.scalar(db.select(db.func.count()).select_from(Registration)) < options.rows:
+            fill(options.rows, admin.id)
+        deep = db.session.scalar(db.select(Registration.id).order_by(Registration.id).offset(options.rows // 10).limit(1))
+        desa = "19.03.01.1001"
+        for who in (coordinator, admin):
+            print(f"as {who.role}:")
+            cases = {
+                "first page (50)": service.Filters(),
+                "page 90% deep (keyset)": None,
+                "pending in one desa": service.Filters(status="pending", desa=desa),
+                "search by name": service.Filters(q="Pekerja 4242"),
+                "search by last 4 NIK": service.Filters(q="4242"),
+            }
+            for label, f in cases.items():
+                if f is None:
+                    ms = median_ms(lambda: service.page(who, service.Filters(), deep, True, 50))
+                else:
+                    ms = median_ms(lambda f=f: service.page(who, f, None, True, 50))
+                print(f"  {label:<26} {ms:8.1f} ms")
+            print(f"  {'counts per status':<26} {median_ms(lambda: service.counts_by_status(who, service.Filters()), 5):8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The registration workflow: which status may follow which, who may move it, and what each move needs.
+
+pending -> verified -> submitted (sent to BPJS Ketenagakerjaan) -> active (KPJ recorded);
+pending/verified -> returned (to the officer, with a note) -> pending (the officer's correction);
+pending/verified/submitted -> rejected (with a reason code).
+Every other move is impossible, whoever asks and from wherever.
+"""
+import re
+
+STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected")
+REVIEWERS = ("coordinator", "admin")
+# (from, to): the roles that may make the move
+TRANSITIONS = {
+    ("pending", "verified"): REVIEWERS,
+    ("verified", "submitted"): REVIEWERS,
+    ("submitted", "active"): REVIEWERS,
+    ("pending", "returned"): REVIEWERS,
+    ("verified", "returned"): REVIEWERS,
+    ("returned", "pending"): ("officer",),
+    ("pending", "rejected"): REVIEWERS,
+    ("verified", "rejected"): REVIEWERS,
+    ("submitted", "rejected"): REVIEWERS,
+}
+REASONS = ("duplicate", "ineligible_age", "invalid_nik", "withdrew", "already_participant", "other")
+KPJ = re.compile(r"\d{11}", re.ASCII)
+
+
+def normalise_kpj(raw: str | None) -> str:
+    return re.sub(r"[\s.\-]", "", raw or "")
+
+
+def valid_kpj(kpj: str) -> bool:
+    return bool(KPJ.fullmatch(kpj))
+
+
+def allowed_targets(current: str, role: str) -> list[str]:
+    return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
+
+
+def check(current: str, target: str, role: str, reason: str | None = None, note: str | None = None,
+          kpj: str | None = None) -> list[str]:
+    """Why the move cannot be made, as codes; empty when it can.
+
+    impossible: no such move from the current status; forbidden: not for this role;
+    reason_required / note_required / kpj_invalid: what the move needs is missing or malformed.
+    """
+    roles = TRANSITIONS.get((current, target))
+    if roles is None:
+        return ["impossible"]
+    if role not in roles:
+        return ["forbidden"]
+    errors = []
+    if target == "rejected" and reason not in REASONS:
+        errors.append("reason_required")
+    if target == "returned" and not (note or "").strip():
+        errors.append("note_required")
+    if target == "active" and not valid_kpj(normalise_kpj(kpj)):
+        errors.append("kpj_invalid")
+    return errors

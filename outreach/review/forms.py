@@ -1,0 +1,45 @@
+"""Forms of the coordinators' pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from outreach.enroll import labels
+
+
+class TransitionForm(FlaskForm):
+    to = HiddenField()
+    version = HiddenField()
+    reason = SelectField(_l("Alasan"), choices=[SelectChoice("", _l("— pilih alasan —"))] +
+                         [SelectChoice(code, why) for code, (why, _next) in labels.REASONS.items()],
+                         validate_choice=False)
+    note = TextAreaField(_l("Catatan"), render_kw={"rows": 2, "maxlength": 1000})
+    kpj = StringField(_l("Nomor KPJ (11 angka)"), render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
+
+
+class RevealForm(FlaskForm):
+    purpose = StringField(_l("Alasan melihat NIK"), validators=[
+        DataRequired(_l("Tulis alasan singkat, mis. mencocokkan dengan KTP.")),
+        Length(min=5, max=200, message=_l("Tulis 5 sampai 200 karakter."))])
+    submit = SubmitField(_l("Tampilkan NIK"))
+
+
+class KpjImportForm(FlaskForm):
+    file = FileField(_l("Berkas CSV dari BPJS Ketenagakerjaan"))
+    content = HiddenField()  # the previewed file, sent back on confirmation
+    preview = SubmitField(_l("Periksa dulu"))
+    apply = SubmitField(_l("Terapkan semua"))
+
+
+class TargetForm(FlaskForm):
+    region_code = SelectField(_l("Wilayah"), validate_choice=False)
+    informal_workers = StringField(_l("Jumlah pekerja informal"), render_kw={"inputmode": "numeric"})
+    submit = SubmitField(_l("Simpan target"))
+
+    def validate_informal_workers(self, field):
+        digits = (field.data or "").replace(".", "").replace(",", "").strip()
+        if not (digits.isascii() and digits.isdigit() and 1 <= int(digits) <= 1_000_000):
+            raise ValidationError(_l("Isi angka 1 sampai 1.000.000."))
+        field.data = int(digits)

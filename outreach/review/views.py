@@ -1,0 +1,234 @@
+"""The coordinators' pages: the queue, a registration's review, KPJ import, exports, audit trail."""
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from outreach import audit
+from outreach.domain import workflow
+from outreach.domain.occupations import CODES as OCCUPATIONS
+from outreach.enroll import labels
+from outreach.enroll.views import village_choices
+from outreach.extensions import db
+from outreach.models import AuditEvent, Region, Registration, User
+from outreach.review import export, service
+from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm
+from outreach.security import rerender_on_csrf_error, role_required
+
+bp = Blueprint("review", __name__)
+PAGE = 50
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def as_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(args) -> service.Filters:
+    f = service.Filters(
+        status=args.get("status") if args.get("status") in workflow.STATUSES else None,
+        kecamatan=args.get("kecamatan") or None, desa=args.get("desa") or None,
+        occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
+        officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in labels.FUNDING else None,
+        date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
+        flag=args.get("flag") if args.get("flag") in service.FLAG_FILTERS else None, q=(args.get("q") or "")[:60])
+    if current_user.has_role("coordinator"):
+        f.kecamatan = current_user.kecamatan_code  # a coordinator's queue is their kecamatan, whatever the URL says
+    return f
+
+
+def query_args(f: service.Filters) -> dict:
+    """The filter as URL arguments (the names the queue's form uses)."""
+    d = f.as_dict()
+    for old, new in (("date_from", "from"), ("date_to", "to")):
+        if old in d:
+            d[new] = d.pop(old)
+    return d
+
+
+def get_in_scope(number: str) -> Registration:
+    registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
+    if not service.in_scope(me(), registration):
+        abort(403)
+    return registration
+
+
+@bp.get("/tinjau")
+@role_required("coordinator", "admin")
+def queue():
+    f = filters_from(request.args)
+    newest_first = request.args.get("sort") != "oldest"
+    rows, next_after = service.page(me(), f, as_int(request.args.get("after")), newest_first, PAGE)
+    kecamatan = Region.kecamatan_of_district()
+    officers = db.session.scalars(db.select(User).where(User.role == "officer").order_by(User.full_name)
+                                  .where(User.kecamatan_code == current_user.kecamatan_code
+                                         if current_user.has_role("coordinator") else True)).all()
+    return render_template("review/queue.html", rows=rows, f=f, args=query_args(f), next_after=next_after,
+                           newest_first=newest_first, counts=service.counts_by_status(me(), f),
+                           kecamatan=kecamatan, villages=village_choices(f.kecamatan), officers=officers,
+                           flags=service.FLAG_FILTERS, occupations=OCCUPATIONS)
+
+
+@bp.post("/tinjau/massal")
+@role_required("coordinator", "admin")
+def bulk():
+    form = TransitionForm()
+    target = request.form.get("to")
+    if not form.validate_on_submit() or target not in ("verified", "submitted"):
+        abort(400)
+    done, refused = 0, []
+    for number in request.form.getlist("number")[:500]:
+        registration = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        if registration is None:
+            continue
+        try:
+            service.transition(registration, target, me(), as_int(request.form.get(f"v-{number}")))
+            done += 1
+        except service.Refused as refusal:
+            db.session.rollback()
+            refused.append(f"{number}: {refusal.messages[0]}")
+    flash(_("%(n)s pendaftaran diproses.", n=done), "success")
+    for line in refused:
+        flash(line, "error")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/tinjau") else url_for("review.queue"))
+
+
+def render_detail(registration: Registration, nik_shown: bool = False, reveal_form=None, forms=None, status=200):
+    targets = workflow.allowed_targets(registration.status, current_user.role)
+    forms = forms or {}
+    for target in targets:
+        forms.setdefault(target, TransitionForm(formdata=None, prefix=target, to=target, version=registration.version))
+    return render_template("review/detail.html", r=registration, nik_shown=nik_shown, targets=targets, forms=forms,
+                           reveal_form=reveal_form or RevealForm(formdata=None)), status
+
+
+@bp.get("/tinjau/<number>")
+@role_required("coordinator", "admin")
+def detail(number: str):
+    registration = get_in_scope(number)
+    audit.record("view", registration)
+    db.session.commit()
+    return render_detail(registration)
+
+
+@bp.post("/tinjau/<number>/nik")
+@role_required("coordinator", "admin")
+@rerender_on_csrf_error
+def reveal(number: str):
+    registration = get_in_scope(number)
+    form = RevealForm()
+    if form.validate_on_submit():
+        audit.record("reveal_nik", registration, purpose=form.purpose.data.strip())
+        db.session.commit()
+        return render_detail(registration, nik_shown=True)
+    return render_detail(registration, reveal_form=form, status=422)
+
+
+@bp.post("/tinjau/<number>/status")
+@role_required("coordinator", "admin")
+def move(number: str):
+    registration = get_in_scope(number)
+    target = request.form.get("to")
+    form = TransitionForm(prefix=target if target in workflow.STATUSES else "x")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.transition(registration, target, me(), as_int(form.version.data), reason=form.reason.data or None,
+                           note=form.note.data, kpj=form.kpj.data)
+    except service.Refused as refusal:
+        db.session.rollback()
+        db.session.refresh(registration)
+        if refusal.status == 403:
+            abort(403)
+        if refusal.status == 409:
+            flash(refusal.messages[0], "error")  # the fresh state is on the page we send them back to
+            return redirect(url_for("review.detail", number=number))
+        form.note.errors = [m for m in refusal.messages]
+        return render_detail(registration, forms={target: form}, status=422)
+    flash(_("Status %(number)s sekarang: %(status)s.", number=number, status=labels.STATUSES[target]), "success")
+    return redirect(url_for("review.detail", number=number))
+
+
+@bp.route("/tinjau/kpj", methods=["GET", "POST"])
+@role_required("coordinator", "admin")
+@rerender_on_csrf_error
+def kpj_import():
+    form = KpjImportForm()
+    rows, error = None, None
+    if form.validate_on_submit():
+        text = form.content.data or ""
+        if form.file.data:
+            raw = form.file.data.read(service.MAX_IMPORT_BYTES + 1)
+            if len(raw) > service.MAX_IMPORT_BYTES:
+                error = _("Berkas terlalu besar (paling besar 2 MB).")
+            else:
+                text = raw.decode("utf-8-sig", errors="replace")
+        if not error and not text.strip():
+            error = _("Pilih berkas CSV.")
+        if not error:
+            try:
+                rows = service.read_kpj_csv(text, me())
+            except ValueError as problem:
+                error = str(problem)
+        if rows is not None and form.apply.data:
+            try:
+                n = service.apply_kpj_import(rows, me())
+            except service.Refused as refusal:
+                error = refusal.messages[0]
+                rows = service.read_kpj_csv(text, me())  # fresh per-row results after the rollback
+            else:
+                flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
+                return redirect(url_for("review.queue", status="active"))
+        form.content.data = text
+    return render_template("review/kpj_import.html", form=form, rows=rows, error=error)
+
+
+@bp.get("/tinjau/ekspor.<fmt>")
+@role_required("coordinator", "admin")
+def export_rows(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    f = filters_from(request.args)
+    query = service.apply_filters(service.scoped(me()), f).order_by(Registration.id)
+    return export.response(query, fmt, f, me())
+
+
+@bp.get("/audit")
+@role_required("coordinator", "admin")
+def audit_trail():
+    query = db.select(AuditEvent).order_by(AuditEvent.id.desc())
+    if current_user.has_role("coordinator"):
+        query = query.where(AuditEvent.kecamatan_code == current_user.kecamatan_code)
+    person = as_int(request.args.get("user"))
+    if person:
+        query = query.where(AuditEvent.user_id == person)
+    number = (request.args.get("number") or "").strip().upper()[:20]
+    if number:
+        query = query.join(Registration, AuditEvent.registration_id == Registration.id).where(Registration.number == number)
+    since, until = as_date(request.args.get("from")), as_date(request.args.get("to"))
+    if since:
+        query = query.where(AuditEvent.at >= service.local_midnight(since))
+    if until:
+        query = query.where(AuditEvent.at < service.local_midnight(until) + service.timedelta(days=1))
+    before = as_int(request.args.get("before"))
+    if before:
+        query = query.where(AuditEvent.id < before)
+    rows = db.session.scalars(query.limit(PAGE + 1).options(db.joinedload(AuditEvent.user),
+                                                             db.joinedload(AuditEvent.registration))).all()
+    people = db.session.scalars(db.select(User).order_by(User.full_name)).all()
+    return render_template("review/audit.html", rows=rows[:PAGE], people=people, person=person, number=number,
+                           since=since, until=until, next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)

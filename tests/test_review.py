@@ -1,0 +1,387 @@
+"""Coordinators at work: the queue, the workflow with its audit trail, KPJ numbers, exports, the dashboard."""
+import csv
+import html
+import io
+import re
+import threading
+import tracemalloc
+import zipfile
+from datetime import date
+
+import pytest
+
+from outreach.extensions import db
+from outreach.models import AuditEvent, Registration, RegistrationEvent
+from tests.conftest import LEPAR, Auth
+from tests.enrollment import worker
+
+
+def enroll(officer, visit_id, **changes) -> str:
+    response = officer.register(visit_id, worker(**changes))
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def coordinator(app, users):
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login("koord1")
+    client.auth = auth
+    return client
+
+
+def api(client, number, **body):
+    return client.post(f"/api/v1/registrations/{number}/transition", json=body,
+                       headers={"X-CSRFToken": client.auth.token()})
+
+
+def current(app, number) -> Registration:
+    with app.app_context():
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        db.session.expunge(r)
+        return r
+
+
+def move(client, number, to, **fields):
+    version = client.get(f"/api/v1/registrations/{number}").get_json()["version"]
+    data = {"csrf_token": client.auth.token(), "to": to, f"{to}-version": version}
+    data.update({f"{to}-{k}": v for k, v in fields.items()})
+    return client.post(f"/tinjau/{number}/status", data=data)
+
+
+# The workflow through the HTML forms and the API
+
+def test_the_whole_road_to_active_is_recorded(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    assert move(coordinator, number, "verified").status_code == 302
+    assert move(coordinator, number, "submitted").status_code == 302
+    assert move(coordinator, number, "active", kpj="1234 5678 901").status_code == 302
+    r = current(app, number)
+    assert (r.status, r.kpj, r.version) == ("active", "12345678901", 4)
+    page = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
+    assert "Diajukan ke BPJS Ketenagakerjaan → Aktif" in page and "KPJ 12345678901" in page
+    with app.app_context():
+        moves = [e.changes for e in db.session.scalars(db.select(RegistrationEvent).where(RegistrationEvent.kind == "transition"))]
+        assert [(m["from"], m["to"]) for m in moves] == [("pending", "verified"), ("verified", "submitted"), ("submitted", "active")]
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "transition")) == 3
+
+
+def test_return_with_a_note_then_the_officer_corrects_and_it_is_pending_again(app, officer, visit_id, coordinator, client, auth):
+    number = enroll(officer, visit_id)
+    assert move(coordinator, number, "returned").status_code == 422  # a note is required
+    assert move(coordinator, number, "returned", note="Alamat kurang RT/RW").status_code == 302
+    assert "Catatan koordinator: Alamat kurang RT/RW" in client.get(f"/pendaftaran/{number}").get_data(as_text=True)
+    page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
+    version = page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
+    response = client.post(f"/pendaftaran/{number}/ubah", data={**worker(address="Dusun I RT 01 RW 02 No. 5"),
+                                                               "version": version, "csrf_token": auth.token(), "submit": "x"})
+    assert response.status_code == 302
+    r = current(app, number)
+    assert r.status == "pending" and r.address == "Dusun I RT 01 RW 02 No. 5"
+    history = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
+    assert "Perlu perbaikan → Menunggu verifikasi" in history and "<code>address</code>" in history
+
+
+def test_reject_needs_a_reason_and_the_worker_sees_it(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    assert move(coordinator, number, "rejected").status_code == 422
+    assert move(coordinator, number, "rejected", reason="withdrew", note="Pekerja membatalkan").status_code == 302
+    assert current(app, number).reason == "withdrew"
+
+
+def test_impossible_moves_are_refused_everywhere(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    version = current(app, number).version
+    response = api(coordinator, number, to="active", kpj="12345678901", version=version)
+    assert response.status_code == 409 and response.get_json()["registration"]["status"] == "pending"
+    assert move(coordinator, number, "active", kpj="12345678901").status_code == 302  # back to the page, with a message
+    assert current(app, number).status == "pending"
+    assert api(coordinator, number, to="flying").status_code == 409
+
+
+def test_api_transition_answers(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    body = api(coordinator, number, to="verified", version=1).get_json()
+    assert body["status"] == "verified" and body["version"] == 2 and body["nik"] == "************0001"
+    assert [h["kind"] for h in body["history"]] == ["created", "transition"]
+    assert api(coordinator, number, to="submitted", version=1).status_code == 409  # stale
+    bad = api(coordinator, number, to="active", version=2)
+    assert bad.status_code == 409  # verified -> active is not a move
+    assert api(coordinator, number, to="submitted", version="2").status_code == 422
+    officer_answer = officer.client.post(f"/api/v1/registrations/{number}/transition", json={"to": "submitted", "version": 2},
+                                         headers={"X-CSRFToken": officer.auth.token()})
+    assert officer_answer.status_code == 403
+
+
+def test_two_coordinators_at_once_one_wins_the_other_is_told(app, officer, visit_id, coordinator, make_user):
+    number = enroll(officer, visit_id)
+    make_user("koord2", "coordinator")
+    other = app.test_client()
+    other.auth = Auth(other)
+    other.auth.login("koord2")
+    seen = current(app, number).version
+    assert api(coordinator, number, to="verified", version=seen).status_code == 200
+    late = api(other, number, to="returned", note="cek", version=seen)
+    assert late.status_code == 409
+    assert "baru saja diubah orang lain" in late.get_json()["error"]
+    assert late.get_json()["registration"]["status"] == "verified"
+
+
+def test_concurrent_transitions_exactly_one_succeeds(app, officer, visit_id, users, make_user):
+    """Several coordinators press at the same instant with the same version: one move, one event."""
+    number = enroll(officer, visit_id)
+    clients = []
+    for i in range(4):
+        make_user(f"kc{i}", "coordinator")
+        c = app.test_client()
+        c.auth = Auth(c)
+        c.auth.login(f"kc{i}")
+        clients.append((c, c.auth.token()))
+    start, codes = threading.Barrier(len(clients)), []
+
+    def press(c, token):
+        start.wait()
+        codes.append(c.post(f"/api/v1/registrations/{number}/transition", json={"to": "verified", "version": 1},
+                            headers={"X-CSRFToken": token}).status_code)
+
+    threads = [threading.Thread(target=press, args=pair) for pair in clients]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert sorted(codes) == [200, 409, 409, 409]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(RegistrationEvent)
+                                 .where(RegistrationEvent.kind == "transition")) == 1
+    assert current(app, number).version == 2
+
+
+def test_bulk_verify_and_mark_submitted(app, officer, visit_id, coordinator):
+    numbers = [enroll(officer, visit_id, nik=f"19030115089{n:05d}", sex="M", full_name=f"Pekerja {n}") for n in (1, 2, 3)]
+    page = coordinator.get("/tinjau?status=pending").get_data(as_text=True)
+    data = {"csrf_token": coordinator.auth.token(), "to": "verified", "number": numbers[:2]}
+    for n in numbers:
+        data[f"v-{n}"] = page.split(f'name="v-{n}" value="')[1].split('"')[0]
+    coordinator.post("/tinjau/massal", data=data)
+    assert [current(app, n).status for n in numbers] == ["verified", "verified", "pending"]
+    data["to"] = "submitted"
+    data.update({f"v-{n}": 2 for n in numbers[:2]})
+    coordinator.post("/tinjau/massal", data=data)
+    assert [current(app, n).status for n in numbers] == ["submitted", "submitted", "pending"]
+
+
+# Queue, detail, NIK reveal, audit
+
+def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
+    siti = enroll(officer, visit_id)
+    budi = enroll(officer, visit_id, nik="1903011508900002", full_name="Budi Santoso", sex="M", occupation="petani",
+                  village_code="19.03.01.1002")
+    page = coordinator.get("/tinjau").get_data(as_text=True)
+    assert siti in page and budi in page and 'data-count="pending">Menunggu verifikasi <strong>2</strong>' in page
+    assert "************0001" in page and "1903015508900001" not in page
+    assert budi not in coordinator.get("/tinjau?desa=19.03.01.1001").get_data(as_text=True)
+    assert siti not in coordinator.get("/tinjau?occupation=petani").get_data(as_text=True)
+    assert budi not in coordinator.get("/tinjau?q=0001").get_data(as_text=True)  # last four NIK digits
+    assert siti not in coordinator.get("/tinjau?q=budi").get_data(as_text=True)
+    today = date.today().isoformat()
+    assert siti in coordinator.get(f"/tinjau?from={today}&to={today}").get_data(as_text=True)
+    assert siti not in coordinator.get("/tinjau?to=2020-01-01").get_data(as_text=True)
+    oldest = coordinator.get("/tinjau?sort=oldest").get_data(as_text=True)
+    assert oldest.index(siti) < oldest.index(budi)
+
+
+def test_queue_flag_filter(app, officer, visit_id, coordinator):
+    migrant = enroll(officer, visit_id, nik="3201015508900001")
+    local = enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M")
+    page = coordinator.get("/tinjau?flag=outside_district").get_data(as_text=True)
+    assert migrant in page and local not in page
+
+
+def test_keyset_pages_do_not_repeat_or_skip(app, officer, visit_id, coordinator, monkeypatch):
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 2)
+    numbers = {enroll(officer, visit_id, nik=f"19030115089{n:05d}", sex="M", full_name=f"P {n}") for n in range(1, 6)}
+    seen, url = [], "/tinjau"
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        seen += [n for n in numbers if f'data-number="{n}"' in page]
+        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+        url = html.unescape(following.group(1)) if following else None
+    assert sorted(seen) == sorted(numbers) and len(seen) == len(numbers)
+
+
+def test_revealing_the_nik_needs_a_reason_and_is_audited(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    assert "1903015508900001" not in coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
+    refused = coordinator.post(f"/tinjau/{number}/nik", data={"csrf_token": coordinator.auth.token(), "purpose": ""})
+    assert refused.status_code == 422 and "1903015508900001" not in refused.get_data(as_text=True)
+    shown = coordinator.post(f"/tinjau/{number}/nik", data={"csrf_token": coordinator.auth.token(),
+                                                           "purpose": "Cocokkan dengan KTP"})
+    assert "1903015508900001" in shown.get_data(as_text=True)
+    trail = coordinator.get(f"/audit?number={number}").get_data(as_text=True)
+    assert "membuka NIK" in trail and "Cocokkan dengan KTP" in trail and "melihat" in trail
+
+
+def test_audit_screen_is_limited_to_the_kecamatan(app, officer, visit_id, coordinator, make_user):
+    number = enroll(officer, visit_id)
+    coordinator.get(f"/tinjau/{number}")
+    make_user("koord_lepar", "coordinator", kecamatan=LEPAR)
+    other = app.test_client()
+    Auth(other).login("koord_lepar")
+    assert number not in other.get("/audit").get_data(as_text=True)
+    admin = app.test_client()
+    Auth(admin).login("admin1")
+    assert number in admin.get("/audit").get_data(as_text=True)
+
+
+# KPJ import
+
+def submitted(app, officer, visit_id, coordinator, n) -> list[str]:
+    numbers = []
+    for i in range(1, n + 1):
+        number = enroll(officer, visit_id, nik=f"19030115089{i:05d}", sex="M", full_name=f"Nelayan {i}")
+        move(coordinator, number, "verified")
+        move(coordinator, number, "submitted")
+        numbers.append(number)
+    return numbers
+
+
+def upload(client, text, apply=False, content=None):
+    data = {"csrf_token": client.auth.token()}
+    if content is None:
+        data["file"] = (io.BytesIO(text.encode()), "kpj.csv")
+    else:
+        data["content"] = content
+    data["apply" if apply else "preview"] = "x"
+    return client.post("/tinjau/kpj", data=data, content_type="multipart/form-data")
+
+
+def test_kpj_import_previews_then_applies_everything(app, officer, visit_id, coordinator):
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    text = f"number,kpj\n{a},11111111111\n{b},2222 2222 222\n"
+    preview = upload(coordinator, text).get_data(as_text=True)
+    assert preview.count('data-ok="yes"') == 2 and "2 dari 2 baris siap." in preview
+    assert current(app, a).status == "submitted"  # a preview changes nothing
+    response = upload(coordinator, "", apply=True, content=text)
+    assert response.status_code == 302
+    assert (current(app, a).kpj, current(app, b).kpj) == ("11111111111", "22222222222")
+
+
+def test_kpj_import_by_nik_with_semicolons(app, officer, visit_id, coordinator):
+    (a,) = submitted(app, officer, visit_id, coordinator, 1)
+    upload(coordinator, "", apply=True, content="nik;kpj\n1903011508900001;33333333333\n")
+    assert current(app, a).status == "active"
+
+
+def test_kpj_import_with_one_bad_row_applies_nothing(app, officer, visit_id, coordinator):
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    text = f"number,kpj\n{a},11111111111\n{b},123\nBS-0000-000000,44444444444\n{a},11111111111\n"
+    preview = upload(coordinator, text).get_data(as_text=True)
+    assert "Nomor KPJ harus 11 angka." in preview and "Tidak ditemukan di wilayah Anda." in preview
+    assert "Nomor KPJ ini sudah dipakai." in preview
+    page = upload(coordinator, "", apply=True, content=text).get_data(as_text=True)
+    assert "tidak ada yang diterapkan" in page
+    assert current(app, a).status == "submitted" and current(app, a).kpj is None
+
+
+def test_kpj_import_rolls_back_when_a_row_changes_under_it(app, officer, visit_id, coordinator, monkeypatch):
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    from outreach.review import service
+    real = service.transition
+    calls = {"n": 0}
+
+    def flaky(registration, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise service.Refused(409, ["changed meanwhile"], registration)
+        return real(registration, *args, **kwargs)
+
+    monkeypatch.setattr(service, "transition", flaky)
+    upload(coordinator, "", apply=True, content=f"number,kpj\n{a},11111111111\n{b},22222222222\n")
+    assert (current(app, a).status, current(app, a).kpj) == ("submitted", None)
+
+
+def test_kpj_import_refuses_a_file_without_the_columns(coordinator, users):
+    page = upload(coordinator, "nama,nomor_hp\nx,y\n").get_data(as_text=True)
+    assert "Berkas harus punya kolom kpj" in page
+
+
+# Exports
+
+def test_csv_export_has_a_bom_the_columns_and_is_audited(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id, full_name="=HYPERLINK(1)")
+    response = coordinator.get("/tinjau/ekspor.csv?status=pending")
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Nomor pendaftaran", "NIK", "Nama lengkap"]
+    assert rows[1][:3] == [number, "1903015508900001", "'=HYPERLINK(1)"]
+    assert rows[1][6] == "081234567890" and rows[1][8] == "Toboali"
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export"))
+        assert event.details["rows"] == 1 and event.details["filter"]["status"] == "pending"
+
+
+def test_xlsx_export_is_a_workbook_with_the_rows(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    data = coordinator.get("/tinjau/ekspor.xlsx").get_data()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in book.namelist() else ""
+    assert number in sheet + strings and "1903015508900001" in sheet + strings
+
+
+def test_officers_cannot_export(officer, client):
+    assert client.get("/tinjau/ekspor.csv").status_code == 403
+
+
+def test_export_of_100k_rows_streams_in_flat_memory(app, users):
+    """Memory during the export must not grow with the number of rows."""
+    with app.app_context():
+        base = {"status": "submitted", "officer_id": users["officer"], "birth_place": "Toboali",
+                "birth_date": date(1990, 8, 15), "sex": "M", "phone": "+6281234567890", "address": "Dusun I",
+                "village_code": "19.03.01.1001", "kecamatan_code": "19.03.01", "occupation": "nelayan",
+                "monthly_income": 1_000_000, "programs": ["JKK", "JKM"], "payment_period": 1, "funding": "self",
+                "heir_name": "Ahli", "heir_relation": "anak", "consent_version": "t", "contribution": {},
+                "flags": [], "version": 1, "is_demo": False}
+        from outreach.models.types import utcnow
+        now = utcnow()
+        for start in range(0, 100_000, 10_000):
+            db.session.execute(db.insert(Registration), [
+                {**base, "number": f"BX-{i:08d}", "client_id": f"00000000-0000-4000-8000-{i:012d}",
+                 "nik": f"19030115{i:08d}", "nik_last4": f"{i:08d}"[-4:], "full_name": f"Pekerja {i}",
+                 "name_key": f"PEKERJA {i}", "consent_at": now, "created_at": now, "updated_at": now}
+                for i in range(start, start + 10_000)])
+        db.session.commit()
+    client = app.test_client()
+    Auth(client).login("admin1")
+    tracemalloc.start()
+    response = client.get("/tinjau/ekspor.csv")
+    lines, peak_after_10k = 0, None
+    for chunk in response.response:
+        lines += chunk.count("\n") if isinstance(chunk, str) else chunk.count(b"\n")
+        if peak_after_10k is None and lines > 10_000:
+            tracemalloc.reset_peak()
+            peak_after_10k = tracemalloc.get_traced_memory()[0]
+    current_size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    response.close()
+    assert lines == 100_001
+    # After the first 10k rows, the remaining 90k may not add more than a few MB (one batch and a buffer).
+    assert peak - peak_after_10k < 8 * 1024 * 1024, f"memory grew by {(peak - peak_after_10k) / 1e6:.1f} MB"
+
+
+# Dashboard
+
+def test_dashboard_shows_coverage_against_a_target(app, officer, visit_id, coordinator):
+    enroll(officer, visit_id)
+    enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M")
+    token = coordinator.auth.token("/dasbor")
+    response = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.01.1001",
+                                                 "informal_workers": "8"})
+    assert response.status_code == 302
+    page = coordinator.get("/dasbor").get_data(as_text=True)
+    assert "25.0% (2/8)" in page and "Nelayan" in page and 'x1="21"' in page
+    assert 'data-count="pending"><strong>2</strong>' in page
+    refused = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.02.2001",
+                                                "informal_workers": "abc"}).get_data(as_text=True)
+    assert "Isi angka 1 sampai 1.000.000." in refused
