@@ -33,6 +33,7 @@ def create_app(config: dict | None = None):
     from outreach.dashboard.views import bp as dashboard_bp
     from outreach.enroll.views import bp as enroll_bp
     from outreach.main.views import bp as main_bp
+    from outreach.offline.views import bp as offline_bp
     from outreach.receipts.views import bp as receipts_bp
     from outreach.review.views import bp as review_bp
     from outreach.status.views import bp as status_bp
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(status_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

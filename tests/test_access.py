@@ -10,7 +10,8 @@ from tests.conftest import LEPAR, Auth
 from tests.enrollment import worker
 
 EVERYONE = {"owner", "officer2", "coord", "coord_other", "admin"}
-PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup"}
+PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup",
+          "offline.service_worker", "offline.manifest", "offline.offline_page"}
 # endpoint -> the visitors who get through (the others get 403; anonymous is sent to log in)
 ACCESS = {
     "main.home": EVERYONE,
@@ -39,6 +40,8 @@ ACCESS = {
     "review.export_rows": {"coord", "coord_other", "admin"},
     "review.audit_trail": {"coord", "coord_other", "admin"},
     "dashboard.show": {"coord", "coord_other", "admin"},
+    "offline.outbox": {"owner", "officer2"},
+    "api.session_info": EVERYONE,
     "api.create_registration": {"owner", "officer2"},
     "api.list_registrations": {"owner", "officer2"},
     "api.get_registration": {"owner", "coord", "admin"},

@@ -1,5 +1,7 @@
 """The JSON twin of the registration form: what the offline outbox will call."""
 import threading
+
+import pytest
 import uuid
 
 from outreach.extensions import db
@@ -143,3 +145,23 @@ def test_concurrent_different_workers_get_distinct_numbers(app, users):
     assert [code for code, _number in answers] == [201] * len(niks)
     numbers = [r.number for r in rows(app)]
     assert len(numbers) == len(set(numbers)) == len(niks)
+
+
+def test_captured_at_is_kept_beside_created_at(app, officer):
+    body = officer.api_post(api_worker(captured_at="2026-11-20T07:15:00.000Z")).get_json()
+    assert body["captured_at"] == "2026-11-20T07:15:00+00:00"
+    (r,) = rows(app)
+    assert r.captured_at.isoformat() == "2026-11-20T07:15:00+00:00" and r.created_at > r.captured_at
+
+
+@pytest.mark.parametrize("raw", ["kemarin", "2099-01-01T00:00:00Z", "1999-01-01T00:00:00Z", 12345, "x" * 100])
+def test_implausible_captured_at_is_dropped_not_refused(app, officer, raw):
+    response = officer.api_post(api_worker(captured_at=raw))
+    assert response.status_code == 201 and response.get_json()["captured_at"] is None
+
+
+def test_session_endpoint_gives_the_user_and_a_fresh_token(officer, client, users):
+    body = client.get("/api/v1/session").get_json()
+    assert body["user_id"] == users["officer"] and body["role"] == "officer" and body["csrf_token"]
+    assert client.post("/api/v1/registrations", json=api_worker(),
+                       headers={"X-CSRFToken": body["csrf_token"]}).status_code == 201

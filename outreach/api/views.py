@@ -5,11 +5,13 @@ Session auth with the CSRF token in `X-CSRFToken`; the same checks as the HTML f
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from outreach.domain.masking import mask_nik
 from outreach.enroll import service
 from outreach.extensions import db
 from outreach.models import Registration, Visit
+from outreach.models.types import utcnow
 from outreach.receipts import service as receipts
 from outreach.review import service as review
 from outreach.security import role_required
@@ -34,6 +36,7 @@ def represent(r: Registration) -> dict:
         "contribution": r.contribution,
         "flags": r.flags,
         "created_at": r.created_at.isoformat(),
+        "captured_at": r.captured_at.isoformat() if r.captured_at else None,
         "url": receipts.public_url("enroll.registration", number=r.number),
         "receipt_url": receipts.public_url("receipts.show", number=r.number),
         "status_url": receipts.status_url(r, current_user.id),
@@ -42,6 +45,14 @@ def represent(r: Registration) -> dict:
 
 def unprocessable(errors: dict, **extra):
     return jsonify(errors={k: [str(m) for m in v] for k, v in errors.items()}, **extra), 422
+
+
+@bp.get("/session")
+@role_required("officer", "coordinator", "admin")
+def session_info():
+    """Who is logged in and a fresh CSRF token: the outbox asks before sending, since a page cached
+    offline carries an old token and may belong to another officer's session."""
+    return jsonify(user_id=current_user.id, role=current_user.role, csrf_token=generate_csrf())
 
 
 @bp.post("/registrations")
@@ -66,7 +77,8 @@ def create_registration():
     if not checked.ok:
         return unprocessable(checked.errors, **duplicate_of(checked.duplicate))
     try:
-        registration, created = service.create(checked, current_user.id, visit_id, client_id, today)
+        registration, created = service.create(checked, current_user.id, visit_id, client_id, today,
+                                               service.parse_captured_at(data.get("captured_at"), utcnow()))
     except service.DuplicateNik as dup:
         return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
     return jsonify(represent(registration)), 201 if created else 200

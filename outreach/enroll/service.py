@@ -6,7 +6,7 @@ duplicates in the database, and numbers and stores registrations safely under co
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -286,14 +286,31 @@ def by_client_id(client_id: str) -> Registration | None:
     return db.session.scalar(db.select(Registration).where(Registration.client_id == client_id))
 
 
-def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date) -> tuple[Registration, bool]:
+def parse_captured_at(raw, now: datetime) -> datetime | None:
+    """The device's capture time (ISO 8601); None when absent, unreadable, or implausible (a phone clock
+    ahead of the server by more than a day, or before this app existed)."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
+    if not datetime(2024, 1, 1, tzinfo=LOCAL_TZ) <= when <= now + timedelta(days=1):
+        return None
+    return when
+
+
+def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
+           captured_at: datetime | None = None) -> tuple[Registration, bool]:
     """Save a checked registration; (registration, created). A known client_id returns its registration."""
     known = by_client_id(client_id)
     if known:
         return known, False
     now = utcnow()
     registration = Registration(client_id=client_id, status="pending", officer_id=officer_id, visit_id=visit_id,
-                                consent_at=now, consent_version=CONSENT_VERSION, created_at=now, updated_at=now)
+                                consent_at=now, consent_version=CONSENT_VERSION, created_at=now, updated_at=now,
+                                captured_at=captured_at)
     store_fields(registration, c, today)
     try:
         registration.number = next_number(now)

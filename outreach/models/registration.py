@@ -75,6 +75,8 @@ class Registration(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the officer captured it on the phone (device clock; offline captures sync later).
+    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     officer: Mapped[User] = relationship()
     visit: Mapped[Visit | None] = relationship()

@@ -1,0 +1,68 @@
+"""The installable app: manifest, service worker, the offline page and the device outbox page.
+
+The service worker caches only the app shell (layout, CSS, scripts, the registration form, the outbox and
+offline pages); never receipts, reviews, status pages or API answers (static/js/sw.js).
+"""
+import hashlib
+import json
+from functools import lru_cache
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from outreach.security import role_required
+
+bp = Blueprint("offline", __name__)
+SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/sw.js",
+               "icons/icon-192.png", "icons/icon-512.png")
+
+
+@lru_cache(maxsize=1)
+def shell_version(static_folder: str) -> str:
+    """Changes whenever a shell file does, so that the worker installs a fresh cache and drops the old."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        with open(f"{static_folder}/{name}", "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    with open(f"{current_app.static_folder}/js/sw.js", encoding="utf-8") as f:
+        script = f.read()
+    settings = {"version": shell_version(current_app.static_folder),
+                "shell": [url_for("static", filename=name) for name in SHELL_FILES if name != "js/sw.js"]
+                + [url_for("offline.offline_page"), url_for("offline.manifest")]}
+    body = f"const SETTINGS = {json.dumps(settings)};\n{script}"
+    return Response(body, mimetype="application/javascript",
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    data = {
+        "name": _("Pendaftaran BPU Bangka Selatan"),
+        "short_name": _("Daftar BPU"),
+        "description": _("Pendaftaran pekerja informal ke BPJS Ketenagakerjaan oleh petugas lapangan."),
+        "lang": "id",
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f4f5f2",
+        "theme_color": "#0b5d3b",
+        "icons": [{"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+                   "type": "image/png", "purpose": "any"} for size in (192, 512)],
+    }
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+
+
+@bp.get("/luring")
+def offline_page():
+    return render_template("offline/offline.html")
+
+
+@bp.get("/outbox")
+@role_required("officer")
+def outbox():
+    return render_template("offline/outbox.html")

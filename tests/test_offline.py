@@ -1,0 +1,50 @@
+"""The installable app's server side: manifest, service worker, offline and outbox pages."""
+import json
+import re
+
+
+def test_manifest_is_installable(client):
+    response = client.get("/manifest.webmanifest")
+    data = json.loads(response.get_data(as_text=True))
+    assert response.mimetype == "application/manifest+json"
+    assert data["short_name"] == "Daftar BPU" and data["display"] == "standalone" and data["start_url"] == "/"
+    assert {icon["sizes"] for icon in data["icons"]} == {"192x192", "512x512"}
+    for icon in data["icons"]:
+        assert client.get(icon["src"]).mimetype == "image/png"
+
+
+def test_service_worker_is_served_for_the_whole_site_with_a_versioned_shell(client):
+    response = client.get("/sw.js")
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "application/javascript" and response.headers["Cache-Control"] == "no-cache"
+    settings = json.loads(re.search(r"const SETTINGS = (\{.*\});", body).group(1))
+    assert len(settings["version"]) == 12
+    assert "/static/app.css" in settings["shell"] and "/luring" in settings["shell"]
+    for shell_url in settings["shell"]:
+        assert client.get(shell_url).status_code == 200, shell_url
+
+
+def test_service_worker_keeps_no_personal_pages():
+    """The pages the worker may cache: the form, the outbox, visits list, home, offline page; nothing else."""
+    from outreach import ROOT
+    script = (ROOT / "outreach/static/js/sw.js").read_text()
+    keep = re.search(r"var KEEP = \[(.*?)\];", script).group(1)
+    for private in ("pendaftaran", "tinjau", "tanda-terima", "/s/", "cek", "api", "audit", "dasbor", "admin"):
+        assert private not in keep
+    assert 'request.mode !== "navigate"' in script  # API calls are never answered from the cache
+
+
+def test_offline_page_is_public_and_the_outbox_is_for_officers(client, auth, users):
+    assert client.get("/luring").status_code == 200
+    assert client.get("/outbox").status_code == 302
+    auth.login("koord1")
+    assert client.get("/outbox").status_code == 403
+
+
+def test_officer_pages_carry_the_outbox_and_its_texts(client, auth, users):
+    auth.login("petugas1")
+    page = client.get("/").get_data(as_text=True)
+    assert f'<meta name="user-id" content="{users["officer"]}">' in page
+    assert 'data-counter="%(n)s menunggu dikirim"' in page and "js/outbox.js" in page
+    client.get("/bahasa/en?next=/")
+    assert 'data-counter="%(n)s waiting to be sent"' in client.get("/").get_data(as_text=True)
