@@ -34,9 +34,10 @@ def test_who_may_move(current, target, role, expected):
 
 
 @pytest.mark.parametrize("target, fields, expected", [
-    ("rejected", {"reason": None}, ["reason_required"]),
-    ("rejected", {"reason": "bosan"}, ["reason_required"]),
-    ("rejected", {"reason": "withdrew"}, []),
+    ("rejected", {"reason": None, "note": "x"}, ["reason_required"]),
+    ("rejected", {"reason": "bosan", "note": "x"}, ["reason_required"]),
+    ("rejected", {"reason": "withdrew"}, ["note_required"]),
+    ("rejected", {"reason": "withdrew", "note": "Pekerja membatalkan"}, []),
     ("returned", {"note": "  "}, ["note_required"]),
     ("returned", {"note": "Lengkapi alamat"}, []),
 ])

@@ -86,8 +86,16 @@ def test_return_with_a_note_then_the_officer_corrects_and_it_is_pending_again(ap
 def test_reject_needs_a_reason_and_the_worker_sees_it(app, officer, visit_id, coordinator):
     number = enroll(officer, visit_id)
     assert move(coordinator, number, "rejected").status_code == 422
+    assert move(coordinator, number, "rejected", reason="withdrew").status_code == 422  # and a note
     assert move(coordinator, number, "rejected", reason="withdrew", note="Pekerja membatalkan").status_code == 302
     assert current(app, number).reason == "withdrew"
+
+
+def test_a_kpj_number_belongs_to_one_registration(app, officer, visit_id, coordinator):
+    first, second = submitted(app, officer, visit_id, coordinator, 2)
+    assert move(coordinator, first, "active", kpj="12345678901").status_code == 302
+    page = move(coordinator, second, "active", kpj="12345678901")
+    assert page.status_code == 422 and "Nomor KPJ ini sudah dipakai." in page.get_data(as_text=True)
 
 
 def test_impossible_moves_are_refused_everywhere(app, officer, visit_id, coordinator):
@@ -219,6 +227,16 @@ def test_revealing_the_nik_needs_a_reason_and_is_audited(app, officer, visit_id,
     assert "1903015508900001" in shown.get_data(as_text=True)
     trail = coordinator.get(f"/audit?number={number}").get_data(as_text=True)
     assert "membuka NIK" in trail and "Cocokkan dengan KTP" in trail and "melihat" in trail
+
+
+def test_every_look_at_a_workers_pages_by_others_is_audited(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    officer.client.get(f"/pendaftaran/{number}")  # the officer's own look is not an event
+    coordinator.get(f"/pendaftaran/{number}")
+    coordinator.get(f"/pendaftaran/{number}/tanda-terima")
+    with app.app_context():
+        pages = [e.details.get("page") for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "view"))]
+    assert pages == ["enroll.registration", "receipts.show"]
 
 
 def test_audit_screen_is_limited_to_the_kecamatan(app, officer, visit_id, coordinator, make_user):
@@ -381,7 +399,21 @@ def test_dashboard_shows_coverage_against_a_target(app, officer, visit_id, coord
     assert response.status_code == 302
     page = coordinator.get("/dasbor").get_data(as_text=True)
     assert "25.0% (2/8)" in page and "Nelayan" in page and 'x1="21"' in page
+    assert 'data-coverage="19.03.01"' in page  # the kecamatan as a whole: the sum of its desa targets
     assert 'data-count="pending"><strong>2</strong>' in page
     refused = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.02.2001",
                                                 "informal_workers": "abc"}).get_data(as_text=True)
     assert "Isi angka 1 sampai 1.000.000." in refused
+
+
+def test_admin_sees_kecamatan_and_drills_into_one(app, officer, visit_id, users):
+    enroll(officer, visit_id)
+    admin = app.test_client()
+    admin.auth = Auth(admin)
+    admin.auth.login("admin1")
+    overview = admin.get("/dasbor").get_data(as_text=True)
+    assert 'data-coverage="19.03.02"' in overview and "Cakupan per kecamatan" in overview
+    token = admin.auth.token("/dasbor?kecamatan=19.03.01")
+    admin.post("/dasbor?kecamatan=19.03.01", data={"csrf_token": token, "region_code": "19.03.01", "informal_workers": "4"})
+    drilled = admin.get("/dasbor?kecamatan=19.03.01").get_data(as_text=True)
+    assert "Kecamatan Toboali" in drilled and "25.0% (1/4)" in drilled and 'data-coverage="19.03.01.1001"' in drilled

@@ -1,7 +1,7 @@
 """The coverage dashboard: where the district stands against its informal workers, from the 21% baseline."""
 from datetime import datetime, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -29,24 +29,50 @@ def live_counts(group_column):
     return dict(db.session.execute(query).all())
 
 
-def regions_in_scope():
-    """Coordinators: their kecamatan's desa. Admins: the eight kecamatan."""
-    if current_user.has_role("coordinator"):
-        regions = db.session.scalars(db.select(Region).where(Region.parent_code == current_user.kecamatan_code)
-                                     .order_by(Region.name)).all()
-        return regions, Registration.village_code
-    return Region.kecamatan_of_district(), Registration.kecamatan_code
+def scope():
+    """(kecamatan or None, the regions to chart, the column that groups registrations by them).
+
+    Coordinators see the desa of their kecamatan; admins see the eight kecamatan, or one kecamatan's
+    desa when they choose it."""
+    chosen = current_user.kecamatan_code if current_user.has_role("coordinator") else request.args.get("kecamatan")
+    kecamatan = db.session.get(Region, chosen) if chosen else None
+    if kecamatan is None or kecamatan.parent_code != "19.03":
+        return None, Region.kecamatan_of_district(), Registration.kecamatan_code
+    desa = db.session.scalars(db.select(Region).where(Region.parent_code == kecamatan.code).order_by(Region.name)).all()
+    return kecamatan, desa, Registration.village_code
+
+
+def coverage_rows(regions, column, kecamatan):
+    enrolled = live_counts(column)
+    active = dict(db.session.execute(scoped(me()).where(Registration.status == "active").with_only_columns(
+        column, db.func.count()).group_by(column)).all())
+    codes = [r.code for r in regions] + ([kecamatan.code] if kecamatan else [])
+    targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
+                                      .where(CoverageTarget.region_code.in_(codes))).all())
+
+    def row(region, n_enrolled, n_active, target):
+        pct = round(100 * n_enrolled / target, 1) if target else None
+        return {"region": region, "enrolled": n_enrolled, "active": n_active, "target": target, "pct": pct}
+
+    rows = [row(r, enrolled.get(r.code, 0), active.get(r.code, 0), targets.get(r.code)) for r in regions]
+    total = None
+    if kecamatan:  # the kecamatan as a whole: its own target, else the sum of its desa's targets
+        desa_targets = [t for t in (targets.get(r.code) for r in regions) if t]
+        total = row(kecamatan, sum(enrolled.values()), sum(active.values()),
+                    targets.get(kecamatan.code) or (sum(desa_targets) if desa_targets else None))
+    return rows, total
 
 
 @bp.route("/dasbor", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
 def show():
-    regions, column = regions_in_scope()
+    kecamatan, regions, column = scope()
     form = TargetForm()
-    form.region_code.choices = [SelectChoice(r.code, r.name) for r in regions]
+    choices = ([kecamatan] if kecamatan else []) + list(regions)
+    form.region_code.choices = [SelectChoice(r.code, r.name) for r in choices]
     if form.validate_on_submit():
-        if form.region_code.data not in {r.code for r in regions}:
+        if form.region_code.data not in {r.code for r in choices}:
             form.region_code.errors = [_("Pilih wilayah dari daftar.")]
         else:
             target = db.session.get(CoverageTarget, form.region_code.data) or CoverageTarget(region_code=form.region_code.data)
@@ -54,19 +80,13 @@ def show():
             db.session.add(target)
             db.session.commit()
             flash(_("Target tersimpan."), "success")
-            return redirect(url_for("dashboard.show"))
-    enrolled, active = live_counts(column), dict(db.session.execute(
-        scoped(me()).where(Registration.status == "active").with_only_columns(column, db.func.count())
-        .group_by(column)).all())
-    targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
-                                      .where(CoverageTarget.region_code.in_([r.code for r in regions]))).all())
-    coverage = [{"region": r, "enrolled": enrolled.get(r.code, 0), "active": active.get(r.code, 0),
-                 "target": targets.get(r.code),
-                 "pct": round(100 * enrolled.get(r.code, 0) / targets[r.code], 1) if targets.get(r.code) else None}
-                for r in regions]
-    return render_template("dashboard/show.html", form=form, baseline=BASELINE, coverage=coverage,
-                           statuses=counts_by_status(me(), Filters()), occupations=live_counts(Registration.occupation),
-                           funding=live_counts(Registration.funding), officers=by_officer(), weeks=weekly())
+            drilled = kecamatan.code if kecamatan and current_user.has_role("admin") else None
+            return redirect(url_for("dashboard.show", kecamatan=drilled))
+    coverage, total = coverage_rows(regions, column, kecamatan)
+    return render_template("dashboard/show.html", form=form, baseline=BASELINE, coverage=coverage, total=total,
+                           kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
+                           occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
+                           officers=by_officer(), weeks=weekly())
 
 
 def by_officer():

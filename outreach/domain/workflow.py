@@ -2,7 +2,7 @@
 
 pending -> verified -> submitted (sent to BPJS Ketenagakerjaan) -> active (KPJ recorded);
 pending/verified -> returned (to the officer, with a note) -> pending (the officer's correction);
-pending/verified/submitted -> rejected (with a reason code).
+pending/verified/submitted -> rejected (with a reason code and a note).
 Every other move is impossible, whoever asks and from wherever.
 """
 import re
@@ -52,7 +52,7 @@ def check(current: str, target: str, role: str, reason: str | None = None, note:
     errors = []
     if target == "rejected" and reason not in REASONS:
         errors.append("reason_required")
-    if target == "returned" and not (note or "").strip():
+    if target in ("returned", "rejected") and not (note or "").strip():
         errors.append("note_required")
     if target == "active" and not valid_kpj(normalise_kpj(kpj)):
         errors.append("kpj_invalid")

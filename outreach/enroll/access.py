@@ -1,7 +1,8 @@
 """Who may see a registration: its officer, the coordinators of its kecamatan, administrators."""
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
+from outreach import audit
 from outreach.extensions import db
 from outreach.models import Registration
 
@@ -14,8 +15,12 @@ def can_view(registration: Registration) -> bool:
 
 
 def get_registration(number: str) -> Registration:
-    """The registration by number: 404 if unknown, 403 if the current user may not see it."""
+    """The registration by number: 404 if unknown, 403 if the current user may not see it. A look by
+    anyone but its own officer goes into the audit trail."""
     registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
     if not can_view(registration):
         abort(403)
+    if registration.officer_id != current_user.id:
+        audit.record("view", registration, page=request.endpoint)
+        db.session.commit()
     return registration

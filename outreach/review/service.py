@@ -31,7 +31,7 @@ WORKFLOW_MESSAGES = {
     "impossible": lambda: _("Perubahan status ini tidak dimungkinkan dari status sekarang."),
     "forbidden": lambda: _("Peran Anda tidak boleh melakukan perubahan status ini."),
     "reason_required": lambda: _("Pilih alasan penolakan."),
-    "note_required": lambda: _("Tulis catatan untuk petugas: apa yang perlu diperbaiki."),
+    "note_required": lambda: _("Tulis catatan: untuk pengembalian, apa yang perlu diperbaiki; untuk penolakan, penjelasannya."),
     "kpj_invalid": lambda: _("Nomor KPJ harus 11 angka."),
 }
 
@@ -59,6 +59,9 @@ def transition(registration: Registration, target: str, user: User, version: int
         raise Refused(409, [WORKFLOW_MESSAGES["impossible"]()], registration)
     if codes:
         raise Refused(422, [WORKFLOW_MESSAGES[c]() for c in codes], registration)
+    if target == "active" and db.session.scalar(db.select(Registration.id).where(
+            Registration.kpj == workflow.normalise_kpj(kpj), Registration.id != registration.id)):
+        raise Refused(422, [_("Nomor KPJ ini sudah dipakai.")], registration)
     before = registration.status
     values = {"status": target, "version": Registration.version + 1, "updated_at": utcnow()}
     if target == "rejected":

@@ -133,9 +133,32 @@ def test_a_duplicate_nik_lands_in_the_outbox_with_the_servers_message(app, no_sw
     expect(entry).to_have_attribute("data-state", "rejected", timeout=15_000)
     expect(entry.locator('[data-field="nik"]')).to_contain_text("NIK ini sudah terdaftar")
     assert count(app) == 1
-    page.on("dialog", lambda dialog: dialog.accept())
-    entry.locator("button").click()  # discard, after confirming
+    entry.locator("a", has_text="Perbaiki").click()  # back to the form, filled in, the message at the NIK
+    expect(page.locator("#nik-error")).to_contain_text("NIK ini sudah terdaftar")
+    expect(page.locator("#full_name")).to_have_value("Nelayan Satu Lagi")
+    page.fill("#nik", "1903011708920003")
+    page.fill("#birth_date", "1992-08-17")
+    page.click("#submit")
+    expect(page.locator("[data-registration]")).to_have_attribute("data-status", "pending")
+    assert count(app) == 2
+    expect_all_sent(page)
+
+
+def test_discarding_a_waiting_entry_asks_first(app, no_sw_phone, users):
+    page = no_sw_phone
+    capture_offline(page)
+    page.context.route("**/api/v1/registrations", lambda route: route.abort())  # the signal stays too weak
+    page.context.set_offline(False)
+    page.click("nav.menu >> text=Kotak keluar")
+    entry = page.locator("[data-outbox-waiting] li")
+    expect(entry).to_have_attribute("data-state", "waiting")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    entry.locator("button", has_text="Buang").click()
+    expect(entry).to_have_count(1)  # said no: kept
+    page.once("dialog", lambda dialog: dialog.accept())
+    entry.locator("button", has_text="Buang").click()
     expect(page.locator("[data-outbox-waiting] li")).to_have_count(0)
+    assert count(app) == 0
 
 
 def test_session_expiry_while_offline_keeps_everything(app, no_sw_phone, users):
@@ -153,8 +176,8 @@ def test_session_expiry_while_offline_keeps_everything(app, no_sw_phone, users):
 def test_session_expiry_reported_by_the_api_keeps_the_entry(app, no_sw_phone, users):
     page = no_sw_phone
     capture_offline(page)
-    page.context.set_offline(False)
     page.context.route("**/api/v1/session", lambda route: route.fulfill(status=401, body="{}"))
+    page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator('[data-outbox-flash="sync"]')).to_contain_text("Sesi berakhir", timeout=15_000)
     expect(counter(page)).to_have_attribute("data-count", "1")
@@ -165,8 +188,8 @@ def test_another_officer_on_the_same_phone_neither_sees_nor_sends_the_entries(ap
     make_user("petugas2")
     page = no_sw_phone
     capture_offline(page)
-    page.context.set_offline(False)
     page.context.route("**/api/v1/registrations", lambda route: route.abort())  # keep it waiting for now
+    page.context.set_offline(False)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.click('button[data-action="logout"]')

@@ -4,7 +4,7 @@ Fills a scratch database with N registrations (default 1,000,000) spread over th
 workflow's statuses, then prints the median time of: the first page, a page deep in the keyset, a filtered
 page (status + desa), a name search, a last-four-NIK search, and the counts per status — each as a
 coordinator (one kecamatan) and as an admin (all).
-Run: python bench/queue.py [--rows N] [--database URL]   (default: SQLite in a temporary folder)
+Run: python bench/review_queue.py [--rows N] [--database URL]   (default: SQLite in a temporary folder)
 """
 import argparse
 import os
