@@ -25,6 +25,7 @@ class Registration(db.Model):
         Index("ix_registrations_officer_created", "officer_id", "created_at"),
         # The coordinators' queue: by kecamatan and status, newest first (keyset on id).
         Index("ix_registrations_kecamatan_status_id", "kecamatan_code", "status", "id"),
+        Index("ix_registrations_kecamatan_id", "kecamatan_code", "id"),  # a coordinator's queue, all statuses
         Index("ix_registrations_status_id", "status", "id"),
         Index("ix_registrations_village_id", "village_code", "id"),
     )
