@@ -49,13 +49,13 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        response = error.get_response()
-        if error.code in MESSAGES:
-            body, code = error_response(error.code)
-            response = make_response(body, code)
-            for header in ("Retry-After", "Allow", "WWW-Authenticate"):
-                if header in error.get_response().headers:
-                    response.headers[header] = error.get_response().headers[header]
+        original = error.get_response()
+        if error.code not in MESSAGES:
+            return original
+        response = make_response(*error_response(error.code))
+        for header in ("Retry-After", "Allow", "WWW-Authenticate"):  # what the client needs to act on
+            if header in original.headers:
+                response.headers[header] = original.headers[header]
         return response
 
     def log_exception(exc_info) -> None:

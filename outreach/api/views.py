@@ -39,8 +39,12 @@ def represent(r: Registration) -> dict:
         "captured_at": r.captured_at.isoformat() if r.captured_at else None,
         "url": receipts.public_url("enroll.registration", number=r.number),
         "receipt_url": receipts.public_url("receipts.show", number=r.number),
-        "status_url": receipts.status_url(r, current_user.id),
     }
+
+
+def with_status_url(r: Registration) -> dict:
+    """One registration's answer, with its status page (a receipt look-up: not for every row of a list)."""
+    return represent(r) | {"status_url": receipts.status_url(r, current_user.id)}
 
 
 def unprocessable(errors: dict, **extra):
@@ -66,7 +70,7 @@ def create_registration():
         return unprocessable({"client_id": [_("client_id harus UUID yang dibuat perangkat.")]})
     known = service.by_client_id(client_id)
     if known:  # a retry of something already saved: the same answer, nothing new
-        return jsonify(represent(known)), 200
+        return jsonify(with_status_url(known)), 200
     visit_id = data.get("visit_id")
     if visit_id is not None:
         visit = db.session.get(Visit, visit_id) if isinstance(visit_id, int) else None
@@ -81,7 +85,7 @@ def create_registration():
                                                service.parse_captured_at(data.get("captured_at"), utcnow()))
     except service.DuplicateNik as dup:
         return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
-    return jsonify(represent(registration)), 201 if created else 200
+    return jsonify(with_status_url(registration)), 201 if created else 200
 
 
 def duplicate_of(existing: Registration | None) -> dict:
@@ -102,7 +106,7 @@ def history(r: Registration) -> list[dict]:
 
 
 def detailed(r: Registration) -> dict:
-    return represent(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r)}
+    return with_status_url(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r)}
 
 
 def registration_in_scope(number: str) -> Registration:

@@ -1,5 +1,5 @@
 """The coordinators' pages: the queue, a registration's review, KPJ import, exports, audit trail."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -223,7 +223,7 @@ def audit_trail():
     if since:
         query = query.where(AuditEvent.at >= service.local_midnight(since))
     if until:
-        query = query.where(AuditEvent.at < service.local_midnight(until) + service.timedelta(days=1))
+        query = query.where(AuditEvent.at < service.local_midnight(until + timedelta(days=1)))
     before = as_int(request.args.get("before"))
     if before:
         query = query.where(AuditEvent.id < before)

@@ -78,3 +78,21 @@ def login(page, username, password):
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#submit")
+
+
+def fill_worker(page, nik="1903 0155 0890 0001", name="Siti Aminah", sex="F", born="1990-08-15", income=None):
+    """The registration form as an officer fills it for one worker (a fisher of Toboali by default)."""
+    page.fill("#nik", nik)
+    page.fill("#full_name", name)
+    page.fill("#birth_place", "Toboali")
+    page.fill("#birth_date", born)
+    page.check("#sex-0" if sex == "M" else "#sex-1")
+    page.fill("#phone", "0812 3456 7890")
+    page.fill("#address", "Dusun I RT 01 RW 02")
+    page.select_option("#occupation", "nelayan")
+    page.fill("#work_location", "Pelabuhan Sadai")
+    if income:
+        page.fill("#monthly_income", income)
+    page.fill("#heir_name", "Ahmad Fauzi")
+    page.select_option("#heir_relation", "pasangan")
+    page.check("#consent")

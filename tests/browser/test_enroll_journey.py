@@ -1,23 +1,8 @@
 """An officer in a village, on a phone: start a visit, enroll a fisher, watch the contribution, save."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.browser.conftest import assert_no_horizontal_scroll, fill_worker, login
 from tests.conftest import PASSWORD
-
-
-def fill_fisher(page):
-    page.fill("#nik", "1903 0155 0890 0001")
-    page.fill("#full_name", "Siti Aminah")
-    page.fill("#birth_place", "Toboali")
-    page.fill("#birth_date", "1990-08-15")
-    page.check("#sex-1")  # Perempuan
-    page.fill("#phone", "0812 3456 7890")
-    page.fill("#address", "Dusun I RT 01 RW 02")
-    page.select_option("#occupation", "nelayan")
-    page.fill("#work_location", "Pelabuhan Sadai")
-    page.fill("#heir_name", "Ahmad Fauzi")
-    page.select_option("#heir_relation", "pasangan")
-    page.check("#consent")
 
 
 def open_form_in_toboali(page):
@@ -26,7 +11,7 @@ def open_form_in_toboali(page):
     page.select_option("#village_code", "19.03.01.1001")
     page.click("#submit")
     page.click("text=Daftarkan pekerja")
-    fill_fisher(page)
+    fill_worker(page)
 
 
 def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
@@ -40,7 +25,7 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
 
     expect(phone.locator("#village_code")).to_have_value("19.03.01.1003")
     assert_no_horizontal_scroll(phone)
-    fill_fisher(phone)
+    fill_worker(phone)
     phone.fill("#monthly_income", "2.000.000")
     monthly = phone.locator('#contribution [data-out="monthly"]')
     normal = phone.locator('#contribution [data-out="normal"]')

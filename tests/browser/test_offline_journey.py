@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from outreach.extensions import db
 from outreach.models import Registration
-from tests.browser.conftest import login
+from tests.browser.conftest import fill_worker, login
 from tests.conftest import PASSWORD
 
 
@@ -21,19 +21,8 @@ def start_visit(page) -> str:
     return page.locator("a[data-cache-form]").get_attribute("href")
 
 
-def fill(page, nik, name, sex="M", born="1990-08-15"):
-    page.fill("#nik", nik)
-    page.fill("#full_name", name)
-    page.fill("#birth_place", "Toboali")
-    page.fill("#birth_date", born)
-    page.check("#sex-0" if sex == "M" else "#sex-1")
-    page.fill("#phone", "081234567890")
-    page.fill("#address", "Dusun Pelabuhan")
-    page.select_option("#occupation", "nelayan")
-    page.fill("#monthly_income", "1000000")
-    page.fill("#heir_name", "Ahli Waris")
-    page.select_option("#heir_relation", "anak")
-    page.check("#consent")
+def fill(page, nik, name, born="1990-08-15"):
+    fill_worker(page, nik=nik, name=name, sex="M", born=born, income="1000000")
 
 
 def counter(page):
