@@ -73,9 +73,11 @@ def main() -> None:
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         load_regions()
-        admin = User(username="bench-admin", full_name="Admin", role="admin", password_hash="x")
-        coordinator = User(username="bench-koord", full_name="Koord", role="coordinator", password_hash="x",
-                           kecamatan_code="19.03.01")
+        def user(username, **fields):  # a scratch database may be reused by a second run
+            found = db.session.scalar(db.select(User).where(User.username == username))
+            return found or User(username=username, password_hash="x", **fields)
+        admin = user("bench-admin", full_name="Admin", role="admin")
+        coordinator = user("bench-koord", full_name="Koord", role="coordinator", kecamatan_code="19.03.01")
         db.session.add_all([admin, coordinator])
         db.session.commit()
         if db.session.scalar(db.select(db.func.count()).select_from(Registration)) < options.rows:
