@@ -22,3 +22,26 @@ def test_migrations_go_down_and_up_again(tmp_path):
         assert db.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade(directory=directory)
         assert {"users", "regions", "login_throttle"} <= set(db.inspect(db.engine).get_table_names())
+
+
+def test_revision_0004_fills_the_last_nik_digits_of_earlier_registrations(tmp_path):
+    """Rows saved before 0004 get nik_last4 from their NIK, so the column can be required."""
+    scratch = make_app(f"sqlite:///{tmp_path}/data.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
+            conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
+                                 " created_at) VALUES (1, 'p', 'P', 'officer', 1, 'x', 'n', '2026-01-01')"))
+            conn.execute(db.text(
+                "INSERT INTO registrations (number, client_id, status, officer_id, nik, full_name, name_key, birth_place,"
+                " birth_date, sex, phone, address, village_code, kecamatan_code, occupation, monthly_income, programs,"
+                " payment_period, funding, heir_name, heir_relation, consent_at, consent_version, contribution, flags,"
+                " created_at, updated_at) VALUES ('BS-2601-000001', 'c', 'pending', 1, '1903015508900001', 'S', 'S',"
+                " 'T', '1990-08-15', 'F', '+62812', 'A', '19', '19', 'nelayan', 1000000, '[]', 1, 'self', 'H', 'anak',"
+                " '2026-01-01', 'v', '{}', '[]', '2026-01-01', '2026-01-01')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            row = conn.execute(db.text("SELECT nik_last4, version, is_demo FROM registrations")).one()
+    assert tuple(row) == ("0001", 1, 0)
