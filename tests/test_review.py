@@ -62,7 +62,8 @@ def test_the_whole_road_to_active_is_recorded(app, officer, visit_id, coordinato
     page = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
     assert "Diajukan ke BPJS Ketenagakerjaan → Aktif" in page and "KPJ 12345678901" in page
     with app.app_context():
-        moves = [e.changes for e in db.session.scalars(db.select(RegistrationEvent).where(RegistrationEvent.kind == "transition"))]
+        moves = [e.changes for e in db.session.scalars(db.select(RegistrationEvent).where(
+            RegistrationEvent.kind == "transition").order_by(RegistrationEvent.id))]
         assert [(m["from"], m["to"]) for m in moves] == [("pending", "verified"), ("verified", "submitted"), ("submitted", "active")]
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "transition")) == 3
 
@@ -235,7 +236,8 @@ def test_every_look_at_a_workers_pages_by_others_is_audited(app, officer, visit_
     coordinator.get(f"/pendaftaran/{number}")
     coordinator.get(f"/pendaftaran/{number}/tanda-terima")
     with app.app_context():
-        pages = [e.details.get("page") for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "view"))]
+        pages = [e.details.get("page") for e in db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.id))]
     assert pages == ["enroll.registration", "receipts.show"]
 
 
