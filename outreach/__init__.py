@@ -8,11 +8,14 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, security
+    from outreach import cli, errors, i18n, inputs, security
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
 
-    # templates/, translations/ and migrations/ live beside the package, not inside it.
+    # templates/, translations/ and migrations/ live beside the package, not inside it: the app runs from
+    # a checkout (pip install -e), and says so rather than failing on the first page.
+    if not (ROOT / "templates").is_dir():
+        raise RuntimeError(f"templates/ not found beside the package in {ROOT}: install from a checkout with pip install -e")
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(from_env(app.instance_path))
@@ -26,6 +29,7 @@ def create_app(config: dict | None = None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login.init_app(app)
+    inputs.init_app(app)  # before the blueprints: their <int:…> routes use its bounded converter
 
     from outreach.admin.views import bp as admin_bp
     from outreach.api.views import bp as api_bp

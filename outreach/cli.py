@@ -7,6 +7,7 @@ from werkzeug.serving import run_simple
 
 from outreach import demo as demo_data
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
+from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Region, User
 from outreach.regions import load_regions
@@ -41,15 +42,21 @@ def save_user(username, password, role, name, phone, kecamatan) -> User:
         raise click.BadParameter("use 3-40 lowercase letters, digits, '.', '_' or '-'", param_hint="USERNAME")
     if len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"at least {MIN_PASSWORD} characters", param_hint="--password")
-    code = kecamatan_code(kecamatan)
-    if role in ROLES_WITH_KECAMATAN and not code:
-        raise click.BadParameter(f"a {role} needs --kecamatan", param_hint="--kecamatan")
+    if phone and normalise_mobile(phone) is None:
+        raise click.BadParameter("an Indonesian mobile number, e.g. 0812-3456-7890", param_hint="--phone")
     user = db.session.scalar(db.select(User).where(User.username == username))
+    # Updating an account keeps what the command does not say again (name, phone, kecamatan).
+    code = kecamatan_code(kecamatan) or (user.kecamatan_code if user else None)
+    if role not in ROLES_WITH_KECAMATAN:
+        code = None
+    elif not code:
+        raise click.BadParameter(f"a {role} needs --kecamatan", param_hint="--kecamatan")
     if user is None:
         user = User(username=username)
         db.session.add(user)
-    user.full_name, user.role, user.kecamatan_code, user.active = name or username, role, code, True
-    user.phone = phone or user.phone
+    user.full_name = name or user.full_name or username
+    user.role, user.kecamatan_code, user.active = role, code, True
+    user.phone = normalise_mobile(phone) if phone else user.phone
     user.set_password(password)
     db.session.commit()
     return user

@@ -18,10 +18,24 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+ENVIRONMENTS = ("development", "production")
+MIN_SECRET_LENGTH = 32  # signs every session: a short one can be guessed offline from a cookie
+
+
+def environment(raw: str | None) -> str:
+    """OUTREACH_ENV, exactly one of ENVIRONMENTS: a typo such as "prod" must not quietly drop the hardening."""
+    env = (raw or "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"OUTREACH_ENV must be one of {', '.join(ENVIRONMENTS)}, not {raw!r}")
+    return env
+
+
 def secret_key(instance_path: str, production: bool) -> str:
     """SECRET_KEY from the environment; in development, one generated once and kept on disk."""
     key = os.environ.get("SECRET_KEY")
     if key:
+        if production and len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production")
         return key
     if production:
         raise RuntimeError("SECRET_KEY must be set when OUTREACH_ENV=production")
@@ -33,9 +47,10 @@ def secret_key(instance_path: str, production: bool) -> str:
 
 
 def from_env(instance_path: str) -> dict:
-    production = os.environ.get("OUTREACH_ENV", "development") == "production"
+    env = environment(os.environ.get("OUTREACH_ENV"))
+    production = env == "production"
     return {
-        "OUTREACH_ENV": "production" if production else "development",
+        "OUTREACH_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         # hide_parameters: database errors must not write NIKs or birth dates into the logs.
@@ -56,6 +71,12 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not take login and /cek down with it: count in memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Proxies in front of the app (nginx, a load balancer): how many X-Forwarded-* hops to believe, so
+        # that rate limits count each client address, not the proxy's. 0 when the app faces clients directly.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         # Per client address, on top of the per-username lock below.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",

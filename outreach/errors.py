@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from outreach.extensions import db
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -24,11 +26,20 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(code: int, message: str | None = None):
+def seconds_to_wait(error) -> int | None:
+    """A rate limit's window (Flask-Limiter adds Retry-After only after this handler has run)."""
+    item = getattr(getattr(error, "limit", None), "limit", None)
+    return item.get_expiry() if item is not None else None
+
+
+def error_response(code: int, message: str | None = None, wait: int | None = None):
     title, text = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if wants_json():
         return jsonify(error=str(title), message=str(message or text)), code
-    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+    # A worker on the public pages (status, /cek) gets their layout and a way back to /cek, not the staff login.
+    public = request.blueprint == "status"
+    return render_template("errors/error.html", code=code, title=title, text=message or text, public=public,
+                           wait=wait), code
 
 
 def init_app(app) -> None:
@@ -43,7 +54,8 @@ def init_app(app) -> None:
                 response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
             except HTTPException as raised:  # e.g. the view's own rate limit
                 return http_error(raised)
-            response.status_code = 400
+            if response.status_code == 200:  # the form again; a redirect (e.g. to log in) passes through
+                response.status_code = 400
             return response
         return error_response(400, str(CSRF_MESSAGE))
 
@@ -52,7 +64,7 @@ def init_app(app) -> None:
         original = error.get_response()
         if error.code not in MESSAGES:
             return original
-        response = make_response(*error_response(error.code))
+        response = make_response(*error_response(error.code, wait=seconds_to_wait(error)))
         for header in ("Retry-After", "Allow", "WWW-Authenticate"):  # what the client needs to act on
             if header in original.headers:
                 response.headers[header] = original.headers[header]
@@ -69,4 +81,6 @@ def init_app(app) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
+        # The failed transaction must not break the error page itself (base.html reads current_user).
+        db.session.rollback()
         return error_response(500)

@@ -10,13 +10,18 @@ LOCALE_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The user's saved preference, else the switcher's cookie, else Accept-Language, else id."""
+    """The user's saved preference, else the switcher's cookie, else Accept-Language, else id.
+
+    The workers' public pages (status, /cek) speak Indonesian until the switcher says otherwise: a phone
+    bought abroad or set to English must not greet a fisher in English."""
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LOCALE_COOKIE)
     if cookie in languages:
         return cookie
+    if request.blueprint == "status":
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -1,8 +1,9 @@
-"""Headers on every response, and the role checks views use."""
+"""Headers on every response, the proxies we trust, and the role checks views use."""
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -19,9 +20,15 @@ CSP = "; ".join([
 
 def init_app(app) -> None:
     production = app.config["OUTREACH_ENV"] == "production"
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:  # the client's address and scheme as the proxy saw them (rate limits, Secure cookies, URLs)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     @app.after_request
     def set_headers(response):
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            # Pages carry names, NIKs (masked or revealed) and CSRF tokens: no shared or back-button cache.
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -115,3 +115,33 @@ def test_reset_password_mistakes_are_shown(auth, client, users):
 def test_unknown_user_is_404(auth, client, users):
     auth.login("admin1")
     assert client.get("/admin/pengguna/99999").status_code == 404
+
+
+def test_odd_choices_and_numbers_get_indonesian_messages(app, auth, client, users):
+    auth.login("admin1")
+    token = auth.token("/admin/pengguna/baru")
+    page = client.post("/admin/pengguna/baru", data={
+        "username": "budi", "full_name": "Budi", "phone": "12345", "role": "superuser",
+        "new_password": "p" * 201, "confirm": "p" * 201, "csrf_token": token}).get_data(as_text=True)
+    assert 'id="role-error">Pilih peran dari daftar.' in page and "Not a valid choice" not in page
+    assert 'id="phone-error">Nomor HP tidak valid' in page
+    assert 'id="new_password-error">Kata sandi terlalu panjang.' in page
+
+
+def test_a_user_phone_is_kept_as_e164_and_control_characters_never_reach_the_database(app, auth, client, users):
+    auth.login("admin1")
+    token = auth.token("/admin/pengguna/baru")
+    response = client.post("/admin/pengguna/baru", data={
+        "username": "budi", "full_name": "Bu\x00di\x1b Santoso", "phone": "0812-3456-7890", "role": "officer",
+        "kecamatan_code": LEPAR, "active": "y", "new_password": "kunci-rahasia", "confirm": "kunci-rahasia",
+        "csrf_token": token})
+    assert response.status_code == 302  # PostgreSQL refuses NUL in text: it must not get there
+    with app.app_context():
+        budi = db.session.scalar(db.select(User).where(User.username == "budi"))
+        assert (budi.full_name, budi.phone) == ("Budi Santoso", "+6281234567890")
+
+
+def test_an_id_too_large_for_the_database_is_404(auth, client, users):
+    auth.login("admin1")
+    for path in ("/admin/pengguna/3000000000", "/admin/pengguna/99999999999999999999999"):
+        assert client.get(path).status_code == 404

@@ -122,3 +122,29 @@ def test_wrong_current_password_is_refused(app, auth, client, users):
     assert "Kata sandi sekarang salah." in page
     with app.app_context():
         assert db.session.get(User, users["officer"]).check_password(PASSWORD)
+
+
+def test_guessing_the_current_password_locks_like_the_login_form(app, auth, client, users):
+    auth.login("petugas1")
+    token = auth.token("/kata-sandi")
+    attempt = {"current_password": "salah-salah", "new_password": "baru-sekali-9", "confirm": "baru-sekali-9",
+               "csrf_token": token}
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert "Kata sandi sekarang salah." in client.post("/kata-sandi", data=attempt).get_data(as_text=True)
+    page = client.post("/kata-sandi", data={**attempt, "current_password": PASSWORD}).get_data(as_text=True)
+    assert "Terlalu banyak percobaan yang gagal" in page
+    with app.app_context():
+        assert db.session.get(User, users["officer"]).check_password(PASSWORD)  # not changed while locked
+
+
+def test_a_login_session_ends_after_its_lifetime_unless_remembered(auth, client, users):
+    cookie = next(c for c in auth.login("petugas1").headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Expires=" in cookie  # permanent: PERMANENT_SESSION_LIFETIME (12 h) applies
+
+
+def test_a_next_with_a_line_break_is_ignored(auth, client, users):
+    token = auth.token("/masuk")
+    response = client.post("/masuk?next=/%0d%0aSet-Cookie:x", data={
+        "username": "petugas1", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/bahasa/en?next=/%0D%0Ax").headers["Location"] == "/"

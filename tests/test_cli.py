@@ -69,3 +69,19 @@ def test_demo_is_refused_in_production(app):
     finally:
         app.config["OUTREACH_ENV"] = "development"
     assert result.exit_code != 0 and "refused" in result.output
+
+
+def test_users_create_again_updates_and_keeps_what_it_is_not_told(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["users", "create", "rina", "--role", "officer", "--password", "rahasia-rina",
+                                "--name", "Rina Marlina", "--phone", "0812 3456 7890", "--kecamatan", "190305"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["users", "create", "rina", "--role", "coordinator", "--password", "rahasia-baru"])
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        rina = db.session.scalar(db.select(User).where(User.username == "rina"))
+        assert (rina.role, rina.kecamatan_code, rina.full_name, rina.phone) == (
+            "coordinator", "19.03.05", "Rina Marlina", "+6281234567890")
+        assert rina.check_password("rahasia-baru")
+    bad = runner.invoke(args=["users", "create", "rina", "--role", "officer", "--password", "rahasia-rina", "--phone", "12"])
+    assert bad.exit_code != 0 and "Indonesian mobile number" in bad.output

@@ -2,7 +2,9 @@
 import pytest
 from flask import Blueprint
 
-from tests.conftest import make_app
+from outreach.extensions import db
+from outreach.models import User
+from tests.conftest import Auth, make_app
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +97,42 @@ def test_403_page_in_english(auth, client, users):
     client.get("/bahasa/en?next=/")
     response = client.get("/admin/pengguna")
     assert response.status_code == 403 and "Access denied" in response.get_data(as_text=True)
+
+
+def test_a_database_failure_still_gets_the_translated_500_page(database_url, app, users):
+    """The page reads current_user: the failed transaction is rolled back first, or Werkzeug's bare page shows."""
+    bp = Blueprint("failing", __name__)
+
+    @bp.get("/crash-in-the-database")
+    def crash_in_the_database():
+        db.session.add(User(username=None, full_name="x", role="officer"))
+        db.session.flush()  # IntegrityError: the session now needs a rollback before any other query
+
+    failing = make_app(database_url, PROPAGATE_EXCEPTIONS=False)
+    failing.register_blueprint(bp)
+    client = failing.test_client()
+    Auth(client).login("petugas1")
+    response = client.get("/crash-in-the-database")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Terjadi kesalahan pada server" in page and 'data-error="500"' in page
+    assert "Keluar" in page  # the officer's own layout: still logged in
+
+
+def test_an_expired_form_without_a_session_goes_to_the_login_page(client):
+    """Nothing typed to keep when the session itself is gone: a real redirect, not a 400 carrying a Location."""
+    response = client.post("/kata-sandi", data={"current_password": "x", "csrf_token": "kedaluwarsa"})
+    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+
+
+def test_the_public_429_page_speaks_to_the_worker(fragile_app):
+    client = fragile_app.test_client()
+    for _ in range(10):
+        client.post("/cek", data={"number": "BS-2611-000001", "birth_date": "1990-01-01"})
+    response = client.post("/cek", data={"number": "BS-2611-000001", "birth_date": "1990-01-01"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Terlalu banyak permintaan" in page and "Coba lagi dalam" in page and "detik" in page
+    assert 'href="/cek"' in page and "/masuk" not in page  # back to the lookup, not the staff login
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Robots-Tag"] == "noindex"
+    assert "Set-Cookie" not in response.headers

@@ -2,6 +2,7 @@
 import pytest
 
 from outreach.config import database_url, from_env, secret_key
+from tests.conftest import make_app
 
 
 @pytest.mark.parametrize("path", ["/masuk", "/tidak-ada", "/healthz", "/static/app.css"])
@@ -55,3 +56,48 @@ def test_session_cookie_is_httponly_and_samesite(auth, users):
 ])
 def test_database_url(raw, expected):
     assert database_url(raw, "/srv/instance") == expected
+
+
+@pytest.mark.parametrize("raw", ["prod", "live", "staging"])
+def test_an_unknown_environment_is_refused_rather_than_run_unhardened(monkeypatch, tmp_path, raw):
+    monkeypatch.setenv("OUTREACH_ENV", raw)
+    with pytest.raises(RuntimeError, match="OUTREACH_ENV"):
+        from_env(str(tmp_path))
+
+
+def test_environment_names_are_read_loosely_but_exactly(monkeypatch, tmp_path):
+    monkeypatch.setenv("OUTREACH_ENV", "PRODUCTION")
+    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    assert from_env(str(tmp_path))["OUTREACH_ENV"] == "production"
+
+
+def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "abc")
+    with pytest.raises(RuntimeError, match="at least 32"):
+        secret_key(str(tmp_path), production=True)
+
+
+def test_pages_are_never_stored_by_a_cache_but_static_files_are(auth, client, users):
+    assert client.get("/masuk").headers["Cache-Control"] == "no-store"
+    auth.login("petugas1")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/app.css").headers.get("Cache-Control", "")
+
+
+def test_behind_trusted_proxies_each_client_address_has_its_own_limit(database_url, app):
+    proxied = make_app(database_url, TRUSTED_PROXIES=1, LOOKUP_RATE_LIMIT="2 per minute")
+    client = proxied.test_client()
+
+    def lookup(address):
+        return client.post("/cek", data={"number": "BS-2611-000001", "birth_date": "1990-01-01"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [lookup("10.1.1.1") for _ in range(3)] == [200, 200, 429]
+    assert lookup("10.1.1.2") == 200  # another worker behind the same proxy is not blocked
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_not_believed(database_url, app):
+    direct = make_app(database_url, LOOKUP_RATE_LIMIT="2 per minute").test_client()
+    codes = [direct.post("/cek", data={"number": "X", "birth_date": "1990-01-01"},
+                         headers={"X-Forwarded-For": f"10.1.1.{n}"}).status_code for n in range(3)]
+    assert codes == [200, 200, 429]  # a client cannot dodge the limit by inventing addresses

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from outreach.auth.forms import new_password_fields
 from outreach.domain.accounts import ROLES_WITH_KECAMATAN, normalise_username, valid_username
+from outreach.domain.phone import normalise_mobile
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Petugas lapangan")),
@@ -19,10 +20,18 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Isi nama lengkap.")), Length(max=120, message=_l("Paling banyak 120 karakter."))])
     phone = StringField(_l("Nomor HP"), validators=[Optional(), Length(max=20, message=_l("Paling banyak 20 karakter."))],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    role = SelectField(_l("Peran"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Peran"), choices=ROLE_CHOICES, validate_choice=False)  # WTForms' own message is English
     kecamatan_code = SelectField(_l("Kecamatan tugas"), choices=[], validate_choice=False)
     active = BooleanField(_l("Akun aktif"), default=True)
     submit = SubmitField(_l("Simpan"))
+
+    def validate_role(self, field):
+        if field.data not in {choice.value for choice in ROLE_CHOICES}:
+            raise ValidationError(_l("Pilih peran dari daftar."))
+
+    def validate_phone(self, field):
+        if field.data and field.data.strip() and normalise_mobile(field.data) is None:
+            raise ValidationError(_l("Nomor HP tidak valid: gunakan nomor seluler Indonesia, mis. 0812-3456-7890."))
 
     def validate_kecamatan_code(self, field):
         valid = {choice.value for choice in self.kecamatan_code.choices if choice.value}

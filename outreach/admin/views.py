@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from outreach.admin.forms import NewUserForm, ResetPasswordForm, UserForm
+from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Region, User
 from outreach.security import rerender_on_csrf_error, role_required
@@ -88,7 +89,7 @@ def reset_password(user_id: int):
 
 def apply(form: UserForm, user: User) -> None:
     user.full_name = form.full_name.data.strip()
-    user.phone = (form.phone.data or "").strip() or None
+    user.phone = normalise_mobile(form.phone.data or "")  # E.164, as workers' numbers are kept; None when empty
     user.role = form.role.data
     user.kecamatan_code = form.kecamatan_code.data or None
     user.active = form.active.data

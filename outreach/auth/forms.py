@@ -7,7 +7,6 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from outreach.domain.accounts import MIN_PASSWORD
 
 
-
 class LoginForm(FlaskForm):
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(_l("Isi nama pengguna.")), Length(max=40, message=_l("Nama pengguna terlalu panjang."))],
                            render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
@@ -21,7 +20,8 @@ def new_password_fields():
     return (
         PasswordField(_l("Kata sandi baru"), validators=[
             DataRequired(_l("Isi kata sandi baru.")),
-            Length(min=MIN_PASSWORD, max=200, message=_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD)),
+            Length(min=MIN_PASSWORD, message=_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD)),
+            Length(max=200, message=_l("Kata sandi terlalu panjang.")),
         ], render_kw={"autocomplete": "new-password"}),
         PasswordField(_l("Ulangi kata sandi baru"), validators=[
             DataRequired(_l("Ulangi kata sandi baru.")),

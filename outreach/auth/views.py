@@ -1,5 +1,5 @@
 """Login, logout and password change."""
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -67,6 +67,7 @@ def login_page():
                 user.last_login_at = utcnow()
                 db.session.commit()
                 login_user(user, remember=form.remember.data)
+                session.permanent = True  # PERMANENT_SESSION_LIFETIME ends it; "remember me" outlives it
                 return redirect(safe_next(request.args.get("next"), url_for("main.home")))
             if user is None:
                 check_password_hash(DUMMY_HASH, form.password.data)
@@ -89,9 +90,15 @@ def logout():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
+        # Guessing the current password counts against the same lock as guessing at the login form.
+        wait = throttle.minutes_locked(current_user.username)
+        if wait:
+            form.current_password.errors.append(_("Terlalu banyak percobaan yang gagal. Coba lagi dalam %(n)s menit.", n=wait))
+        elif not current_user.check_password(form.current_password.data):
+            throttle.record_failure(current_user.username)
             form.current_password.errors.append(_("Kata sandi sekarang salah."))
         else:
+            throttle.clear(current_user.username)
             current_user.set_password(form.new_password.data)
             db.session.commit()
             # The new nonce ended every other session; keep this one.

@@ -4,7 +4,7 @@ Nothing personal leaves here: no NIK, birth date, phone, address or heir, and th
 """
 import hmac
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
@@ -13,33 +13,50 @@ from wtforms.validators import DataRequired
 from outreach.domain.dates import parse_date
 from outreach.domain.masking import mask_name
 from outreach.extensions import csrf, db, limiter
-from outreach.models import Registration
+from outreach.models import Registration, User
 from outreach.receipts import service as receipts
+from outreach.review import reasons
 
 bp = Blueprint("status", __name__)
 STEPS = ("pending", "verified", "submitted", "active")
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
+@bp.after_request
 def private(response):
+    """Every answer of these pages, error pages included: not cached, not indexed, no referrer."""
     response.headers.update(PRIVATE_HEADERS)
     return response
+
+
+def contact(r: Registration) -> tuple[str, str]:
+    """Who the worker can call: the officer, else a coordinator of the kecamatan, else the office."""
+    if r.officer.phone:
+        return r.officer.full_name, r.officer.phone
+    coordinator = db.session.scalar(
+        db.select(User).where(User.role == "coordinator", User.active, User.kecamatan_code == r.kecamatan_code,
+                              User.phone.is_not(None)).order_by(User.id).limit(1))
+    if coordinator:
+        return coordinator.full_name, coordinator.phone
+    return current_app.config["OFFICE_NAME"], current_app.config["OFFICE_PHONE"]
 
 
 @bp.get("/s/<token>")
 def show(token: str):
     receipt = receipts.find(token)
     if receipt is None or receipt.replaced_at is not None:
-        page = render_template("status/missing.html", replaced=receipt is not None)
-        return private(make_response(page, 404))
+        return render_template("status/missing.html", replaced=receipt is not None), 404
     r = receipt.registration
-    officer = r.officer
-    page = render_template(
-        "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS,
+    contact_name, contact_phone = contact(r)
+    # Returned or rejected: only the reason *category* (a fixed, translated sentence) and what to do next.
+    # The coordinator's free-text note is never shown here: it is written for the officer and routinely
+    # quotes what was wrong ("NIK di KTP 1903…", "tgl lahir 15-08-1990", a phone number); no filter can
+    # reliably tell such personal data apart in free text, and anyone holding the QR or link would read it.
+    reason = reasons.for_worker(r.status, r.reason)
+    return render_template(
+        "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS, reason=reason,
         reached=STEPS.index(r.status) if r.status in STEPS else 0,
-        contact_name=officer.full_name if officer.phone else current_app.config["OFFICE_NAME"],
-        contact_phone=officer.phone or current_app.config["OFFICE_PHONE"], token=token)
-    return private(make_response(page))
+        contact_name=contact_name, contact_phone=contact_phone, token=token)
 
 
 class LookupForm(FlaskForm):
@@ -70,8 +87,7 @@ def lookup():
         matches = hmac.compare_digest(expected, born.isoformat() if born else "")
         if registration and matches:
             token = receipts.token_of(receipts.current(registration, registration.officer_id))
-            return private(redirect(url_for("status.show", token=token)))
+            return redirect(url_for("status.show", token=token))
         not_found = True
         form.birth_date.data = ""  # a public page never shows a birth date back
-    return private(make_response(render_template("status/lookup.html", form=form, not_found=not_found),
-                                 200))
+    return render_template("status/lookup.html", form=form, not_found=not_found)

@@ -1,0 +1,35 @@
+"""Each role sees its own menu on the phone, and a page it may not open says so in Indonesian, with a way back."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_no_horizontal_scroll, login
+from tests.conftest import PASSWORD
+
+MENUS = {
+    "petugas1": (["Beranda", "Kunjungan saya", "Pendaftaran saya", "Kotak keluar"], ["Antrean", "Pengguna"], "/tinjau"),
+    "koord1": (["Beranda", "Antrean", "Dasbor", "Impor KPJ", "Audit"], ["Kunjungan saya", "Pengguna"], "/admin/pengguna"),
+}
+
+
+@pytest.mark.parametrize("username", MENUS)
+def test_the_menu_fits_the_role_and_a_forbidden_page_leads_back(phone, users, username):
+    shown, hidden, forbidden = MENUS[username]
+    login(phone, username, PASSWORD)
+    menu = phone.locator("nav.menu")
+    for label in shown:
+        expect(menu.get_by_role("link", name=label, exact=True)).to_be_visible()
+    for label in hidden:
+        expect(menu.get_by_role("link", name=label, exact=True)).to_have_count(0)
+
+    response = phone.goto(forbidden)
+    assert response.status == 403
+    expect(phone.locator("[data-error='403'] h1")).to_have_text("Akses ditolak")
+    assert_no_horizontal_scroll(phone)
+    phone.click("text=Kembali ke beranda")
+    expect(phone.locator("h1")).to_contain_text("Selamat datang")
+
+    response = phone.goto("/tidak-ada-halaman-ini")
+    assert response.status == 404
+    expect(phone.locator("[data-error='404'] h1")).to_have_text("Halaman tidak ditemukan")
+    phone.click('a[data-lang="en"]')
+    expect(phone.locator("[data-error='404'] h1")).to_have_text("Page not found")
