@@ -1,9 +1,10 @@
 """Figures for the coordinators' queue on a large table (issue: coordinator review, "fast on a million rows").
 
 Fills a scratch database with N registrations (default 1,000,000) spread over the district's desa and the
-workflow's statuses, then prints the median time of: the first page, a page deep in the keyset, a filtered
-page (status + desa), a name search, a last-four-NIK search, and the counts per status — each as a
-coordinator (one kecamatan) and as an admin (all).
+workflow's statuses, occupations, funding and flags, then prints the median time of: the first page (newest
+and oldest first), a page deep in the keyset, a filtered page (status + desa; occupation; funding; a flag),
+a name search, a registration-number search, a last-four-NIK search, and the counts per status (all, and
+with the occupation filter) — each as a coordinator (one kecamatan) and as an admin (all).
 Run: python bench/review_queue.py [--rows N] [--database URL]   (default: SQLite in a temporary folder)
 """
 import argparse
@@ -26,9 +27,11 @@ from outreach.extensions import db  # noqa: E402
 from outreach.models import Region, Registration, User  # noqa: E402
 from outreach.models.types import utcnow  # noqa: E402
 from outreach.regions import load_regions  # noqa: E402
+from outreach.domain.occupations import CODES as OCCUPATIONS  # noqa: E402
 from outreach.review import service  # noqa: E402
 
 STATUSES = ["pending"] * 5 + ["verified", "submitted", "active", "active", "returned", "rejected"]
+FUNDING = ["self"] * 6 + ["apbd"] * 3 + ["sponsor"]
 
 
 def fill(rows: int, officer_id: int) -> None:
@@ -45,8 +48,11 @@ def fill(rows: int, officer_id: int) -> None:
         batch = []
         for i in range(start, min(start + 20_000, rows)):
             village = rng.choice(villages)
-            when = now - timedelta(minutes=(rows - i))
+            when = now - timedelta(minutes=(rows - i) + (rng.randint(0, 3000) if rng.random() < 0.05 else 0))
             batch.append({**base, "number": f"BQ-{i:09d}", "client_id": f"00000000-0000-4000-8000-{i:012d}",
+                          "occupation": rng.choice(OCCUPATIONS), "funding": rng.choice(FUNDING),
+                          "flags": ["minor"] if rng.random() < 0.03 else [],
+                          # offline captures synced late: dates out of id order now and then
                           "status": rng.choice(STATUSES), "nik": f"1903{i:012d}", "nik_last4": f"{i:04d}"[-4:],
                           "full_name": f"Pekerja {i}", "name_key": f"PEKERJA {i}", "village_code": village,
                           "kecamatan_code": village[:8], "consent_at": when, "created_at": when, "updated_at": when})
@@ -83,26 +89,40 @@ def main() -> None:
         if db.session.scalar(db.select(db.func.count()).select_from(Registration)) < options.rows:
             fill(options.rows, admin.id)
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("ANALYZE registrations"))  # as autovacuum would after a bulk load
-            db.session.commit()
-        deep = db.session.scalar(db.select(Registration.id).order_by(Registration.id).offset(options.rows // 10).limit(1))
+            # As autovacuum would after a bulk load: statistics, and the visibility map that lets the counts
+            # per status read the (kecamatan_code, status, ...) index alone.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(db.text("VACUUM ANALYZE registrations"))
+        deep_row = db.session.scalar(db.select(Registration).order_by(Registration.created_at, Registration.id)
+                                     .offset(options.rows // 10).limit(1))
+        deep = service.parse_cursor(service.cursor_of(deep_row))
         desa = "19.03.01.1001"
         for who in (coordinator, admin):
             print(f"as {who.role}:")
+            kecamatan = who.kecamatan_code
             cases = {
-                "first page (50)": service.Filters(),
+                "first page (50)": service.Filters(kecamatan=kecamatan),
+                "first page, oldest first": "oldest",
                 "page 90% deep (keyset)": None,
                 "pending in one desa": service.Filters(status="pending", desa=desa),
-                "search by name": service.Filters(q="Pekerja 4242"),
-                "search by last 4 NIK": service.Filters(q="4242"),
+                "occupation filter": service.Filters(kecamatan=kecamatan, occupation="kurir"),
+                "funding filter": service.Filters(kecamatan=kecamatan, funding="sponsor"),
+                "flag filter (minor)": service.Filters(kecamatan=kecamatan, flag="minor"),
+                "search by name": service.Filters(kecamatan=kecamatan, q="Pekerja 4242"),
+                "search by number": service.Filters(kecamatan=kecamatan, q="BQ-000004242"),
+                "search by last 4 NIK": service.Filters(kecamatan=kecamatan, q="4242"),
             }
             for label, f in cases.items():
                 if f is None:
-                    ms = median_ms(lambda: service.page(who, service.Filters(), deep, True, 50))
+                    ms = median_ms(lambda: service.page(who, service.Filters(kecamatan=kecamatan), deep, False, 50))
+                elif f == "oldest":
+                    ms = median_ms(lambda: service.page(who, service.Filters(kecamatan=kecamatan), None, False, 50))
                 else:
                     ms = median_ms(lambda f=f: service.page(who, f, None, True, 50), 5 if f.q else 15)
                 print(f"  {label:<26} {ms:8.1f} ms")
-            print(f"  {'counts per status':<26} {median_ms(lambda: service.counts_by_status(who, service.Filters()), 5):8.1f} ms")
+            for label, f in (("counts per status", service.Filters(kecamatan=kecamatan)),
+                             ("counts, occupation filter", service.Filters(kecamatan=kecamatan, occupation="kurir"))):
+                print(f"  {label:<26} {median_ms(lambda f=f: service.counts_by_status(who, f), 5):8.1f} ms")
 
 
 if __name__ == "__main__":

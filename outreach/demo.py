@@ -1,13 +1,17 @@
 """Sample registrations for `flask demo` only: a living queue and dashboard for a newcomer.
 
-Every row is marked `is_demo` and carries "DATA DEMO" in its notes; nothing else creates them.
+Every row is marked `is_demo` and carries "DATA DEMO" in its notes; nothing else creates them. Each row's
+history walks the workflow's allowed moves (outreach.domain.workflow) to its status, and a few rows carry
+the flags the enrollment would set (a migrant's NIK, a minor with a guardian, a probable duplicate), so the
+queue's flag filters show something.
 """
 import random
 import uuid
 from datetime import date, timedelta
 
+from outreach.domain import workflow
 from outreach.domain.contribution import contribution_for
-from outreach.domain.eligibility import name_key
+from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.occupations import CODES, TRANSPORT
 from outreach.enroll.consent import CONSENT_VERSION
 from outreach.enroll.service import next_number
@@ -22,6 +26,33 @@ LAST = ["Aminah", "Santoso", "Saputra", "Lestari", "Wijaya", "Hidayat", "Pratama
         "Setiawan", "Halim", "Fauzi", "Ramadhan", "Syahputra", "Maulana"]
 STATUSES = ["pending"] * 8 + ["verified"] * 3 + ["submitted"] * 3 + ["active"] * 4 + ["returned", "rejected"]
 INCOMES = [1_000_000, 1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 5_000_000]
+# The ways the workflow reaches each status from pending (every step an allowed move); "corrected" is a
+# return that the officer fixed, which puts the registration back in the queue.
+PATHS = {
+    "pending": [[], ["returned", "corrected"]],
+    "verified": [["verified"], ["returned", "corrected", "verified"]],
+    "submitted": [["verified", "submitted"]],
+    "active": [["verified", "submitted", "active"]],
+    "returned": [["returned"], ["verified", "returned"]],
+    "rejected": [["rejected"], ["verified", "rejected"], ["verified", "submitted", "rejected"]],
+}
+RETURN_NOTES = {"incomplete": "DATA DEMO: alamat belum lengkap (RT/RW)", "nik_mismatch": "DATA DEMO: nama beda dengan KTP",
+                "ktp_needed": "DATA DEMO: foto KTP buram", "income_program": "DATA DEMO: cek penghasilan",
+                "other": "DATA DEMO: hubungi koordinator"}
+REJECTED = ["duplicate", "withdrew", "already_participant", "invalid_nik"]
+MIGRANT_KECAMATAN = ["320101", "167101", "337401"]  # Cibinong (Bogor), Palembang, Semarang: pekerja pendatang
+
+
+def history(status: str, rng: random.Random) -> list[tuple[str, str]]:
+    """(from, to) moves from pending to `status`, each one the state machine allows."""
+    steps, current, moves = rng.choice(PATHS[status]), "pending", []
+    for step in steps:
+        target = "pending" if step == "corrected" else step
+        assert (current, target) in workflow.TRANSITIONS, (current, target)
+        moves.append((current, target))
+        current = target
+    assert current == status
+    return moves
 
 
 def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Random | None = None) -> int:
@@ -33,17 +64,32 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
                                                           Region.code.like("19.03.%"))).all()
     today, now = date.today(), utcnow()
     used = set(db.session.scalars(db.select(Registration.nik)))
+    earlier = []  # (full_name, born, village) of rows made so far, for a few probable duplicates
     for i in range(count):
         village = rng.choice(villages)
         kecamatan = village.parent_code
         sex = rng.choice("MF")
-        born = today - timedelta(days=rng.randint(18 * 365, 60 * 365))
+        kind = rng.choices(["local", "migrant", "minor", "twin"], [90, 5, 3, 2])[0]
+        if kind == "twin" and not earlier:
+            kind = "local"
+        if kind == "twin":  # the same name and birth date in the same desa: flagged for a look
+            full_name, born, village = rng.choice(earlier)
+            kecamatan = village.parent_code
+        else:
+            full_name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            born = today - timedelta(days=rng.randint(15 * 365 + 30, 17 * 365) if kind == "minor"
+                                     else rng.randint(18 * 365, 60 * 365))
+        earlier.append((full_name, born, village))
         day = born.day + (40 if sex == "F" else 0)
+        prefix = rng.choice(MIGRANT_KECAMATAN) if kind == "migrant" else kecamatan.replace(".", "")
         while True:
-            nik = f"{kecamatan.replace('.', '')}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
+            nik = f"{prefix}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
             if nik not in used:
                 used.add(nik)
                 break
+        age_flags = check_age(born, today)[1]  # "minor" for 15-17, as the enrollment sets it
+        minor = "minor" in age_flags
+        flags = {"migrant": ["outside_district"], "twin": ["probable_duplicate"]}.get(kind, []) + age_flags
         occupation = rng.choice(CODES[:8] * 3 + CODES[8:])
         income = rng.choice(INCOMES)
         programs = ["JKK", "JKM"] + (["JHT"] if rng.random() < 0.3 else [])
@@ -51,7 +97,19 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
         funding = rng.choice(["self"] * 6 + ["apbd"] * 3 + ["sponsor"])
         created = now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600))
         status = rng.choice(STATUSES)
-        full_name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        moves = history(status, rng)
+        reasons = {}  # index of a move -> its reason code
+        for n, (_start, target) in enumerate(moves):
+            if target == "returned":
+                reasons[n] = rng.choice(workflow.RETURN_REASONS)
+            elif target == "rejected":
+                reasons[n] = rng.choice(REJECTED)
+        kpj = None
+        if status == "active":
+            while kpj is None or kpj in used:
+                kpj = f"{rng.randint(10**10, 10**11 - 1)}"
+            used.add(kpj)
+        edits = sum(1 for _start, target in moves if target == "pending")  # each correction is an edit first
         r = Registration(
             number=next_number(created), client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), status=status,
             officer_id=officer_id, nik=nik, nik_last4=nik[-4:], full_name=full_name, name_key=name_key(full_name),
@@ -62,19 +120,30 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             programs=programs, payment_period=period, funding=funding,
             sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
             heir_relation=rng.choice(["pasangan", "anak", "orang_tua"]), consent_at=created,
-            consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=[],
+            guardian_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}" if minor else None,
+            consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=flags,
             contribution=contribution_for(income, programs, period, created.date(), funding,
                                           occupation in TRANSPORT).as_dict() | {"start": created.date().isoformat()},
-            kpj=f"{rng.randint(10**10, 10**11 - 1)}" if status == "active" else None,
-            reason=rng.choice(["duplicate", "withdrew", "already_participant"]) if status == "rejected" else None,
-            version=1, created_at=created, updated_at=created)
+            kpj=kpj, reason=workflow.reason_after(status, reasons.get(len(moves) - 1)),
+            version=1 + len(moves) + edits, created_at=created, updated_at=created)
         db.session.add(r)
         db.session.flush()
         db.session.add(RegistrationEvent(registration_id=r.id, user_id=officer_id, kind="created", at=created))
-        if status != "pending":
-            db.session.add(RegistrationEvent(registration_id=r.id, user_id=coordinator_id, kind="transition",
-                                             at=created + timedelta(days=1),
-                                             changes={"from": "pending", "to": status, "note": "DATA DEMO"}))
+        when = created
+        for n, (start, target) in enumerate(moves):
+            when += (now - created) / (len(moves) + 2)  # spread over the time since, never in the future
+            if target == "pending":  # the officer's correction, then the move back to the queue
+                db.session.add(RegistrationEvent(registration_id=r.id, user_id=officer_id, kind="edited", at=when,
+                                                 changes={"address": ["Dusun 1", r.address]}))
+            changes = {"from": start, "to": target}
+            if n in reasons:
+                changes["reason"] = reasons[n]
+                changes["note"] = RETURN_NOTES[reasons[n]] if target == "returned" else "DATA DEMO"
+            if target == "active":
+                changes["kpj"] = kpj
+            db.session.add(RegistrationEvent(registration_id=r.id, kind="transition", at=when, changes=changes,
+                                             user_id=officer_id if target == "pending" else coordinator_id))
+        r.updated_at = when
         receipts.issue(r, officer_id)
     for village in villages[::3]:  # a few targets so the coverage bars mean something
         if db.session.get(CoverageTarget, village.code) is None:

@@ -3,22 +3,28 @@ import itertools
 
 import pytest
 
-from outreach.domain.workflow import STATUSES, allowed_targets, check, normalise_kpj, valid_kpj
+from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, check, normalise_kpj,
+                                      reason_after, valid_kpj)
 
 ALLOWED = {
     ("pending", "verified"), ("verified", "submitted"), ("submitted", "active"),
     ("pending", "returned"), ("verified", "returned"), ("returned", "pending"),
     ("pending", "rejected"), ("verified", "rejected"), ("submitted", "rejected"),
 }
-GOOD = {"reason": "duplicate", "note": "Foto KTP buram", "kpj": "12345678901"}
+GOOD = {"note": "Foto KTP buram", "kpj": "12345678901"}
+
+
+def good(target):
+    """What every move needs, with a reason that fits the move (a return reason for returns)."""
+    return GOOD | {"reason": "nik_mismatch" if target == "returned" else "duplicate"}
 
 
 @pytest.mark.parametrize("current, target", list(itertools.product(STATUSES, STATUSES)))
 def test_every_pair_of_statuses(current, target):
     role = "officer" if (current, target) == ("returned", "pending") else "coordinator"
-    assert (check(current, target, role, **GOOD) == []) is ((current, target) in ALLOWED)
+    assert (check(current, target, role, **good(target)) == []) is ((current, target) in ALLOWED)
     if (current, target) not in ALLOWED:
-        assert check(current, target, role, **GOOD) == ["impossible"]
+        assert check(current, target, role, **good(target)) == ["impossible"]
 
 
 @pytest.mark.parametrize("current, target, role, expected", [
@@ -30,7 +36,7 @@ def test_every_pair_of_statuses(current, target):
     ("rejected", "pending", "officer", ["impossible"]),
 ])
 def test_who_may_move(current, target, role, expected):
-    assert check(current, target, role, **GOOD) == expected
+    assert check(current, target, role, **good(target)) == expected
 
 
 @pytest.mark.parametrize("target, fields, expected", [
@@ -38,11 +44,41 @@ def test_who_may_move(current, target, role, expected):
     ("rejected", {"reason": "bosan", "note": "x"}, ["reason_required"]),
     ("rejected", {"reason": "withdrew"}, ["note_required"]),
     ("rejected", {"reason": "withdrew", "note": "Pekerja membatalkan"}, []),
-    ("returned", {"note": "  "}, ["note_required"]),
-    ("returned", {"note": "Lengkapi alamat"}, []),
+    ("returned", {"reason": "incomplete", "note": "  "}, ["note_required"]),
+    ("returned", {"reason": "incomplete", "note": "Lengkapi alamat"}, []),
+    ("returned", {"note": "Lengkapi alamat"}, ["reason_required"]),
+    ("returned", {"reason": "", "note": "x"}, ["reason_required"]),
+    ("returned", {"reason": None, "note": None}, ["reason_required", "note_required"]),
+    # a rejection's reason does not fit a return, nor the other way round
+    ("returned", {"reason": "duplicate", "note": "x"}, ["reason_required"]),
+    ("rejected", {"reason": "nik_mismatch", "note": "x"}, ["reason_required"]),
+    ("returned", {"reason": "other", "note": "x"}, []),
+    ("rejected", {"reason": "other", "note": "x"}, []),
 ])
 def test_what_a_move_needs_from_pending(target, fields, expected):
     assert check("pending", target, "coordinator", **fields) == expected
+
+
+@pytest.mark.parametrize("reason", RETURN_REASONS)
+def test_every_return_reason_works_from_pending_and_verified(reason):
+    for current in ("pending", "verified"):
+        assert check(current, "returned", "coordinator", reason=reason, note="Perbaiki") == []
+
+
+@pytest.mark.parametrize("target, reason, kept", [
+    ("returned", "ktp_needed", "ktp_needed"),
+    ("rejected", "withdrew", "withdrew"),
+    ("pending", "ktp_needed", None),  # the officer's correction clears the return reason
+    ("verified", "duplicate", None),
+    ("submitted", None, None),
+    ("active", "other", None),
+])
+def test_the_reason_is_kept_only_while_returned_or_rejected(target, reason, kept):
+    assert reason_after(target, reason) == kept
+
+
+def test_the_two_reason_lists_are_distinct_codes_but_for_other():
+    assert set(REASONS) & set(RETURN_REASONS) == {"other"}
 
 
 @pytest.mark.parametrize("kpj, ok", [

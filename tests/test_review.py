@@ -13,13 +13,21 @@ import pytest
 from outreach.extensions import db
 from outreach.models import AuditEvent, Registration, RegistrationEvent
 from tests.conftest import LEPAR, Auth
-from tests.enrollment import worker
+from tests.enrollment import field_errors, worker
 
 
 def enroll(officer, visit_id, **changes) -> str:
     response = officer.register(visit_id, worker(**changes))
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return response.headers["Location"].rsplit("/", 1)[1]
+
+
+@pytest.fixture(autouse=True)
+def kept_files(tmp_path, monkeypatch):
+    """Previewed KPJ files wait in a scratch folder, not in the repository's instance folder."""
+    from outreach.review import service
+    monkeypatch.setattr(service, "UPLOAD_DIR", str(tmp_path / "kpj-imports"))
+    return tmp_path / "kpj-imports"
 
 
 @pytest.fixture
@@ -70,9 +78,13 @@ def test_the_whole_road_to_active_is_recorded(app, officer, visit_id, coordinato
 
 def test_return_with_a_note_then_the_officer_corrects_and_it_is_pending_again(app, officer, visit_id, coordinator, client, auth):
     number = enroll(officer, visit_id)
-    assert move(coordinator, number, "returned").status_code == 422  # a note is required
-    assert move(coordinator, number, "returned", note="Alamat kurang RT/RW").status_code == 302
-    assert "Catatan koordinator: Alamat kurang RT/RW" in client.get(f"/pendaftaran/{number}").get_data(as_text=True)
+    assert move(coordinator, number, "returned", reason="incomplete").status_code == 422  # a note is required
+    assert move(coordinator, number, "returned", reason="incomplete", note="Alamat kurang RT/RW").status_code == 302
+    officer_page = client.get(f"/pendaftaran/{number}").get_data(as_text=True)
+    assert "Catatan koordinator: Alamat kurang RT/RW" in officer_page
+    # the officer's own history names the move and its reason, not a bare "diubah"
+    assert re.search(r"Menunggu verifikasi → Perlu perbaikan\s*· Data salah atau tidak lengkap: <q>Alamat kurang RT/RW</q>",
+                     officer_page)
     page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
     version = page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
     response = client.post(f"/pendaftaran/{number}/ubah", data={**worker(address="Dusun I RT 01 RW 02 No. 5"),
@@ -266,13 +278,16 @@ def submitted(app, officer, visit_id, coordinator, n) -> list[str]:
 
 
 def upload(client, text, apply=False, content=None):
-    data = {"csrf_token": client.auth.token()}
-    if content is None:
-        data["file"] = (io.BytesIO(text.encode()), "kpj.csv")
-    else:
-        data["content"] = content
-    data["apply" if apply else "preview"] = "x"
-    return client.post("/tinjau/kpj", data=data, content_type="multipart/form-data")
+    """Preview a file (text or bytes) and, with apply, confirm that preview as the page's button does."""
+    raw = content if content is not None else text
+    data = {"csrf_token": client.auth.token(), "preview": "x",
+            "file": (io.BytesIO(raw if isinstance(raw, bytes) else raw.encode()), "kpj.csv")}
+    preview = client.post("/tinjau/kpj", data=data, content_type="multipart/form-data")
+    if not apply:
+        return preview
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', preview.get_data(as_text=True))
+    assert digest, preview.get_data(as_text=True)[:500]
+    return client.post("/tinjau/kpj", data={"csrf_token": client.auth.token(), "digest": digest[1], "apply": "x"})
 
 
 def test_kpj_import_previews_then_applies_everything(app, officer, visit_id, coordinator):
@@ -419,3 +434,355 @@ def test_admin_sees_kecamatan_and_drills_into_one(app, officer, visit_id, users)
     admin.post("/dasbor?kecamatan=19.03.01", data={"csrf_token": token, "region_code": "19.03.01", "informal_workers": "4"})
     drilled = admin.get("/dasbor?kecamatan=19.03.01").get_data(as_text=True)
     assert "Kecamatan Toboali" in drilled and "25.0% (1/4)" in drilled and 'data-coverage="19.03.01.1001"' in drilled
+
+
+# Audit findings, each with the journey that showed it
+
+def bulk_rows(app, officer_id, n, start=0, **overrides) -> list[str]:
+    """n registrations written straight to the table (the queue's tests need many, and control of dates)."""
+    from outreach.models.types import utcnow
+    now = utcnow()
+    base = {"status": "pending", "officer_id": officer_id, "birth_place": "Toboali", "birth_date": date(1990, 8, 15),
+            "sex": "M", "phone": "+6281234567890", "address": "Dusun I", "village_code": "19.03.01.1001",
+            "kecamatan_code": "19.03.01", "occupation": "nelayan", "monthly_income": 1_000_000,
+            "programs": ["JKK", "JKM"], "payment_period": 1, "funding": "self", "heir_name": "Ahli",
+            "heir_relation": "anak", "consent_version": "t", "contribution": {}, "flags": [], "version": 1,
+            "is_demo": False, "consent_at": now, "created_at": now, "updated_at": now}
+    rows = [{**base, "number": f"BT-{i:08d}", "client_id": f"00000000-0000-4000-8000-{i:012d}",
+             "nik": f"19030115{i:08d}", "nik_last4": f"{i:08d}"[-4:], "full_name": f"Pekerja {i}",
+             "name_key": f"PEKERJA {i}", **overrides} for i in range(start, start + n)]
+    with app.app_context():
+        db.session.execute(db.insert(Registration), rows)
+        db.session.commit()
+    return [r["number"] for r in rows]
+
+
+def login_as(app, username):
+    client = app.test_client()
+    client.auth = Auth(client)
+    client.auth.login(username)
+    return client
+
+
+# 1. One KPJ per registration, held by the database
+
+def test_a_kpj_taken_between_the_check_and_the_write_is_refused_next_to_the_field(app, officer, visit_id, coordinator,
+                                                                                  monkeypatch):
+    """The friendly check can be raced (two coordinators at once); the unique index still refuses, as a 422."""
+    from outreach.review import service
+    first, second, third = submitted(app, officer, visit_id, coordinator, 3)
+    assert move(coordinator, first, "active", kpj="12345678901").status_code == 302
+    monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)  # as if both checked at once
+    page = move(coordinator, second, "active", kpj="1234 5678 901")
+    assert page.status_code == 422
+    errors = field_errors(page.get_data(as_text=True))
+    assert errors["active-kpj"] == "Nomor KPJ ini sudah dipakai."
+    version = current(app, third).version
+    answer = api(coordinator, third, to="active", kpj="12345678901", version=version)
+    assert answer.status_code == 422 and answer.get_json()["errors"] == {"kpj": ["Nomor KPJ ini sudah dipakai."]}
+    assert answer.get_json()["registration"]["status"] == "submitted"
+    assert (current(app, second).status, current(app, second).kpj) == ("submitted", None)
+
+
+def test_two_registrations_activated_with_one_kpj_at_the_same_instant(app, officer, visit_id, coordinator, make_user):
+    """On PostgreSQL the second transaction waits on the unique index, then fails: one 200, one 422."""
+    first, second = submitted(app, officer, visit_id, coordinator, 2)
+    make_user("koord2", "coordinator")
+    pairs = [(c, c.auth.token(), n, current(app, n).version) for c, n in
+             ((coordinator, first), (login_as(app, "koord2"), second))]
+    start, codes = threading.Barrier(2), []
+
+    def press(c, token, number, version):
+        start.wait()
+        codes.append(c.post(f"/api/v1/registrations/{number}/transition", headers={"X-CSRFToken": token},
+                            json={"to": "active", "kpj": "55555555555", "version": version}).status_code)
+
+    threads = [threading.Thread(target=press, args=pair) for pair in pairs]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert sorted(codes) == [200, 422]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Registration)
+                                 .where(Registration.kpj == "55555555555")) == 1
+
+
+def test_the_database_refuses_a_second_registration_with_the_same_kpj(app, users):
+    from sqlalchemy.exc import IntegrityError
+    bulk_rows(app, users["officer"], 2, status="active", kpj=None)
+    with app.app_context():
+        db.session.execute(db.update(Registration).where(Registration.number == "BT-00000000").values(kpj="12345678901"))
+        with pytest.raises(IntegrityError):
+            db.session.execute(db.update(Registration).where(Registration.number == "BT-00000001")
+                               .values(kpj="12345678901"))
+        db.session.rollback()
+
+
+def test_a_kpj_import_racing_another_coordinator_applies_nothing_and_names_the_row(app, officer, visit_id,
+                                                                                    coordinator, monkeypatch):
+    from outreach.review import service
+    a, b, c = submitted(app, officer, visit_id, coordinator, 3)
+    monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)
+    assert move(coordinator, c, "active", kpj="22222222222").status_code == 302
+    page = upload(coordinator, f"number,kpj\n{a},11111111111\n{b},22222222222\n", apply=True)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 422 and "Baris 3: Nomor KPJ ini sudah dipakai." in text
+    assert "Tidak ada yang diterapkan." in text
+    assert (current(app, a).status, current(app, a).kpj) == ("submitted", None)
+
+
+# 2. Return reasons: chosen by the coordinator, shown as a category to the worker, cleared on correction
+
+def status_page(app, number) -> str:
+    from outreach.receipts import service as receipts
+    with app.app_context():
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        token = receipts.token_of(receipts.current(r, r.officer_id))
+    return app.test_client().get(f"/s/{token}").get_data(as_text=True)
+
+
+def test_returning_needs_a_reason_the_worker_reads_the_category_not_the_note(app, officer, visit_id, coordinator,
+                                                                            client, auth):
+    number = enroll(officer, visit_id)
+    refused = move(coordinator, number, "returned", note="NIK di KTP 1903015508900001, HP 0812-3456-7890")
+    assert refused.status_code == 422
+    assert field_errors(refused.get_data(as_text=True))["returned-reason"] == "Pilih alasan pengembalian."
+    assert move(coordinator, number, "returned", reason="nik_mismatch",
+                note="NIK di KTP 1903015508900001, HP 0812-3456-7890").status_code == 302
+    assert current(app, number).reason == "nik_mismatch"
+    review = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
+    assert review.count("NIK atau nama tidak cocok dengan KTP") == 2  # beside the status, and in the timeline
+    page = status_page(app, number)
+    assert 'data-status="returned"' in page and 'data-reason="nik_mismatch"' in page
+    assert "NIK atau nama pada pendaftaran belum cocok dengan KTP." in page
+    assert "Tunjukkan KTP asli kepada petugas" in page
+    assert "1903015508900001" not in page and "3456" not in page and "NIK di KTP" not in page
+    # The officer corrects it: back to pending, and the return reason goes with the return.
+    edit_page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
+    version = edit_page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
+    client.post(f"/pendaftaran/{number}/ubah", data={**worker(address="Dusun I RT 01 RW 02 No. 5"),
+                                                     "version": version, "csrf_token": auth.token(), "submit": "x"})
+    assert (current(app, number).status, current(app, number).reason) == ("pending", None)
+    assert "data-reason" not in status_page(app, number)
+
+
+def test_the_api_returns_with_a_reason_code(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    missing = api(coordinator, number, to="returned", note="Foto KTP buram", version=1)
+    assert missing.status_code == 422 and missing.get_json()["errors"] == {"reason": ["Pilih alasan pengembalian."]}
+    wrong = api(coordinator, number, to="returned", reason="duplicate", note="Foto KTP buram", version=1)
+    assert wrong.status_code == 422  # a rejection reason is not a return reason
+    body = api(coordinator, number, to="returned", reason="ktp_needed", note="Foto KTP buram", version=1).get_json()
+    assert body["status"] == "returned" and body["reason"] == "ktp_needed"
+    assert body["history"][-1]["changes"]["reason"] == "ktp_needed"
+
+
+@pytest.mark.parametrize("status, reason, category, next_step", [
+    ("returned", "incomplete", "salah atau belum lengkap", "Petugas akan menghubungi Anda untuk melengkapinya"),
+    ("returned", "ktp_needed", "perlu melihat KTP", "Siapkan KTP dan Kartu Keluarga"),
+    ("returned", "income_program", "Penghasilan, program", "untuk memastikannya"),
+    ("returned", None, "Pendaftaran Anda perlu diperbaiki.", "Petugas akan menghubungi Anda."),  # before reasons
+    ("rejected", "withdrew", "dibatalkan atas permintaan Anda", "mendaftar lagi"),
+])
+def test_the_status_page_says_why_and_what_to_do_next(app, officer, visit_id, status, reason, category, next_step):
+    number = enroll(officer, visit_id)
+    with app.app_context():
+        db.session.execute(db.update(Registration).where(Registration.number == number)
+                           .values(status=status, reason=reason))
+        db.session.commit()
+    page = html.unescape(status_page(app, number))
+    assert category in page and next_step in page
+
+
+# 3. Odd query parameters answer 200, not 500
+
+ODD = ["to=9999-12-31", "from=0001-01-01", "from=2199-12-31&to=1900-01-01", "after=99999999999999999999999",
+       "after=9223372036854775807_1", "after=-99999999999999999999_5", "after=1_99999999999", "after=1_0",
+       "officer=99999999999999999999", "officer=-1", "user=99999999999999999999", "before=99999999999999999999",
+       "before=-5", "q=%25_%5C", "q=" + "x" * 500, "kecamatan=" + "9" * 300, "desa=%00", "sort=x", "status=x",
+       "flag=x", "number=" + "N" * 300]
+
+
+@pytest.mark.parametrize("path", ["/tinjau", "/tinjau/ekspor.csv", "/tinjau/ekspor.xlsx", "/audit", "/dasbor"])
+@pytest.mark.parametrize("query", ODD)
+def test_odd_query_parameters_are_ignored_not_a_crash(app, users, path, query):
+    admin = login_as(app, "admin1")
+    response = admin.get(f"{path}?{query}")
+    response.get_data()
+    assert response.status_code == 200, (path, query)
+
+
+# 4. KPJ CSV files as they come from the branch office
+
+def test_kpj_import_reads_excel_unicode_text(app, officer, visit_id, coordinator):
+    """Excel's "Unicode Text": UTF-16 with a byte-order mark, tab-separated."""
+    (a,) = submitted(app, officer, visit_id, coordinator, 1)
+    preview = upload(coordinator, f"number\tkpj\r\n{a}\t33333333333\r\n".encode("utf-16"))
+    assert preview.status_code == 200 and "1 dari 1 baris siap." in preview.get_data(as_text=True)
+    upload(coordinator, f"number\tkpj\r\n{a}\t33333333333\r\n".encode("utf-16"), apply=True)
+    assert current(app, a).kpj == "33333333333"
+
+
+def test_kpj_import_explains_a_field_too_large_for_csv(coordinator, users):
+    page = upload(coordinator, "number,kpj\n" + "x" * 200_000 + ",1\n")  # over csv's 128 kB field limit
+    assert page.status_code == 422 and "Baris 2: ada kolom yang terlalu panjang" in page.get_data(as_text=True)
+
+
+def test_kpj_import_survives_a_nul_and_a_lone_carriage_return(app, officer, visit_id, coordinator):
+    (a,) = submitted(app, officer, visit_id, coordinator, 1)
+    preview = upload(coordinator, f"number,kpj\r{a}\x00,44444444444\rBS-\x00X,1\r".encode())
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "1 dari 2 baris siap." in page
+
+
+def test_kpj_import_flags_the_same_registration_twice(app, officer, visit_id, coordinator):
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    page = upload(coordinator, f"number,kpj\n{a},11111111111\n{b},22222222222\n{a},33333333333\n")
+    text = page.get_data(as_text=True)
+    assert text.count('data-ok="yes"') == 2 and "Pendaftaran ini sudah ada di baris 2." in text
+
+
+def test_kpj_import_of_a_two_megabyte_file_previews_and_applies(app, officer, visit_id, coordinator, kept_files):
+    """More than Flask's 500 kB form-field limit: the file waits on the server, only its digest goes back."""
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    wide = ",".join(["x" * 50_000] * 18)  # many long columns, each under csv's field limit
+    header = ",".join(f"c{i}" for i in range(18))
+    rows = f"number,kpj,{header}\n{a},11111111111,{wide}\n{b},22222222222,{wide}\n"
+    assert 1_500_000 < len(rows) < 2 * 1024 * 1024
+    response = upload(coordinator, rows, apply=True)
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    assert (current(app, a).kpj, current(app, b).kpj) == ("11111111111", "22222222222")
+    assert not list(kept_files.glob("*.csv"))  # applied: the kept copy is gone
+
+
+def test_a_kept_kpj_file_is_only_for_the_coordinator_who_sent_it(app, officer, visit_id, coordinator, make_user):
+    (a,) = submitted(app, officer, visit_id, coordinator, 1)
+    preview = upload(coordinator, f"number,kpj\n{a},11111111111\n").get_data(as_text=True)
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', preview)[1]
+    make_user("koord2", "coordinator")
+    other = login_as(app, "koord2")
+    page = other.post("/tinjau/kpj", data={"csrf_token": other.auth.token(), "digest": digest, "apply": "x"})
+    assert page.status_code == 422 and "pilih berkasnya sekali lagi" in page.get_data(as_text=True)
+    assert current(app, a).status == "submitted"
+
+
+# 5. The queue sorted by date, keyset-paged on (created_at, id)
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_queue_pages_by_date_even_when_ids_disagree_and_dates_tie(app, users, coordinator, monkeypatch, sort):
+    from datetime import timedelta
+
+    from outreach.models.types import utcnow
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 3)
+    now = utcnow()
+    # Ids in one order, dates in the other (a late offline sync), and four rows sharing one timestamp.
+    numbers = []
+    for i, minutes in enumerate([10, 9, 8, 5, 5, 5, 5, 1]):
+        numbers += bulk_rows(app, users["officer"], 1, start=i, created_at=now - timedelta(minutes=minutes))
+    seen, url = [], f"/tinjau?sort={sort}"
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        seen += re.findall(r'data-number="(BT-\d+)"', page)
+        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+        url = html.unescape(following.group(1)) if following else None
+    assert len(seen) == len(set(seen)) == 8
+    oldest_first = numbers[:3] + numbers[3:7] + numbers[7:]  # ties: by id
+    assert seen == (oldest_first if sort == "oldest" else oldest_first[::-1])
+
+
+# 6. Reading a registration through the API is audited like its page
+
+def test_api_reads_by_coordinators_are_audited(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    officer.client.get(f"/api/v1/registrations/{number}")  # the officer's own look: not an event
+    assert coordinator.get(f"/api/v1/registrations/{number}").status_code == 200
+    with app.app_context():
+        views = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "view")).all()
+        assert [(e.details["page"], e.registration.number) for e in views] == [("api.get_registration", number)]
+
+
+# 7. The dashboard: coverage over the same desa above and below the line; weeks in WIB
+
+def test_kecamatan_coverage_counts_only_the_desa_that_have_targets(app, officer, visit_id, coordinator):
+    enroll(officer, visit_id)
+    enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M", village_code="19.03.01.1002")
+    token = coordinator.auth.token("/dasbor")
+    coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.01.1001", "informal_workers": "8"})
+    page = coordinator.get("/dasbor").get_data(as_text=True)
+    total = page.split('data-coverage="19.03.01"')[1].split("</div>")[0]
+    assert "12.5% (1/8)" in total and "1 dari" in total  # Budi's desa has no target: not in either number
+
+
+def test_target_form_errors_answer_422(coordinator, users):
+    token = coordinator.auth.token("/dasbor")
+    response = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.01.1001",
+                                                 "informal_workers": "0"})
+    assert response.status_code == 422 and "Isi angka 1 sampai 1.000.000." in response.get_data(as_text=True)
+
+
+def test_weekly_trend_counts_a_morning_registration_on_its_wib_day(app, users, coordinator):
+    """Monday 06:30 WIB is Sunday 23:30 UTC: it belongs to the week that starts that Monday."""
+    from datetime import datetime, timedelta, timezone
+
+    from outreach.dashboard.views import WEEKS
+    from outreach.enroll.service import LOCAL_TZ
+    today = datetime.now(LOCAL_TZ).date()
+    monday = today - timedelta(days=today.weekday())
+    morning = datetime.combine(monday, datetime.min.time(), tzinfo=LOCAL_TZ).replace(hour=6, minute=30)
+    bulk_rows(app, users["officer"], 1, created_at=morning.astimezone(timezone.utc))
+    page = coordinator.get("/dasbor").get_data(as_text=True)
+    weeks = page.split("Pendaftaran per minggu")[1]
+    values = re.findall(r'<span class="bar-value">(\d+)</span>', weeks)
+    assert len(values) == WEEKS and values[-1] == "1" and set(values[:-1]) == {"0"}
+
+
+# 8. The audit screen
+
+def test_audit_next_page_keeps_the_filters_and_people_are_of_the_kecamatan(app, officer, visit_id, coordinator,
+                                                                           make_user, monkeypatch):
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 2)
+    number = enroll(officer, visit_id)
+    make_user("petugas_lepar", kecamatan=LEPAR, full_name="Petugas Lepar")
+    for _ in range(3):
+        coordinator.get(f"/tinjau/{number}")
+    today = date.today().isoformat()
+    page = coordinator.get(f"/audit?number={number}&from={today}&to={today}").get_data(as_text=True)
+    following = html.unescape(re.search(r'href="([^"]+)">Lebih lama', page).group(1))
+    assert f"number={number}" in following and f"from={today}" in following and f"to={today}" in following
+    assert "Petugas Lepar" not in page and "Siti Aminah" in page
+
+
+def test_a_nik_reveal_reason_of_spaces_is_refused(app, officer, visit_id, coordinator):
+    number = enroll(officer, visit_id)
+    refused = coordinator.post(f"/tinjau/{number}/nik", data={"csrf_token": coordinator.auth.token(),
+                                                             "purpose": "      ab     "})
+    assert refused.status_code == 422 and "1903015508900001" not in refused.get_data(as_text=True)
+    shown = coordinator.post(f"/tinjau/{number}/nik", data={"csrf_token": coordinator.auth.token(),
+                                                           "purpose": "  cek KTP  "})
+    assert "1903015508900001" in shown.get_data(as_text=True)
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "reveal_nik"))
+        assert event.details["purpose"] == "cek KTP"
+
+
+# 9. Demo data walks the workflow
+
+def test_demo_histories_follow_the_workflow_and_fill_the_flag_filters(app, users):
+    import random
+
+    from outreach import demo
+    from outreach.domain import workflow
+    with app.app_context():
+        assert demo.seed(users["officer"], users["coordinator"], count=150, rng=random.Random(7)) == 150
+        rows = db.session.scalars(db.select(Registration)).all()
+        for r in rows:
+            status, moves = "pending", [e for e in r.events if e.kind == "transition"]
+            for e in moves:
+                assert e.changes["from"] == status and (status, e.changes["to"]) in workflow.TRANSITIONS
+                status = e.changes["to"]
+            assert status == r.status and r.is_demo
+            assert r.reason == (moves[-1].changes.get("reason") if r.status in ("returned", "rejected") else None)
+            assert [e.at for e in r.events] == sorted(e.at for e in r.events)
+        flags = {f for r in rows for f in r.flags}
+    assert {"outside_district", "minor", "probable_duplicate"} <= flags

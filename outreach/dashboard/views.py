@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from outreach.enroll.service import LOCAL_TZ
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
+from outreach.models.types import local_date
 from outreach.review.forms import TargetForm
 from outreach.review.service import counts_by_status, Filters, local_midnight, scoped
 from outreach.security import rerender_on_csrf_error, role_required
@@ -43,24 +44,39 @@ def scope():
 
 
 def coverage_rows(regions, column, kecamatan):
-    enrolled = live_counts(column)
+    """Coverage of each region, and of the chosen kecamatan as a whole.
+
+    Numerator and denominator always cover the same desa: a region with its own target counts all its
+    registrations against it; a kecamatan without one counts only the registrations of its desa that have a
+    target, against the sum of those targets (and says how many desa that is). Counting every desa's
+    registrations against some desa's targets would overstate coverage.
+    """
+    enrolled = live_counts(Registration.village_code)
     active = dict(db.session.execute(scoped(me()).where(Registration.status == "active").with_only_columns(
-        column, db.func.count()).group_by(column)).all())
-    codes = [r.code for r in regions] + ([kecamatan.code] if kecamatan else [])
+        Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
-                                      .where(CoverageTarget.region_code.in_(codes))).all())
+                                      .where(CoverageTarget.region_code.like("19.03.%"))).all())
+    desa_of = {}  # kecamatan code -> its desa codes
+    for code in db.session.scalars(db.select(Region.code).where(Region.level == "village",
+                                                                 Region.code.like("19.03.%"))):
+        desa_of.setdefault(code[:8], []).append(code)
 
-    def row(region, n_enrolled, n_active, target):
-        pct = round(100 * n_enrolled / target, 1) if target else None
-        return {"region": region, "enrolled": n_enrolled, "active": n_active, "target": target, "pct": pct}
+    def row(region):
+        desa, with_target = desa_of.get(region.code, [region.code]), None  # a desa is its own only desa
+        target = targets.get(region.code)
+        counted = desa
+        if not target and region.code in desa_of:  # a kecamatan without a target of its own
+            counted = [d for d in desa if d in targets]
+            target = sum(targets[d] for d in counted) or None
+            with_target = (len(counted), len(desa)) if target else None
+        if not target:
+            counted = desa  # no coverage to show: the plain count
+        n_enrolled = sum(enrolled.get(d, 0) for d in counted)
+        return {"region": region, "enrolled": n_enrolled, "active": sum(active.get(d, 0) for d in counted),
+                "target": target, "with_target": with_target,
+                "pct": round(100 * n_enrolled / target, 1) if target else None}
 
-    rows = [row(r, enrolled.get(r.code, 0), active.get(r.code, 0), targets.get(r.code)) for r in regions]
-    total = None
-    if kecamatan:  # the kecamatan as a whole: its own target, else the sum of its desa's targets
-        desa_targets = [t for t in (targets.get(r.code) for r in regions) if t]
-        total = row(kecamatan, sum(enrolled.values()), sum(active.values()),
-                    targets.get(kecamatan.code) or (sum(desa_targets) if desa_targets else None))
-    return rows, total
+    return [row(r) for r in regions], (row(kecamatan) if kecamatan else None)
 
 
 @bp.route("/dasbor", methods=["GET", "POST"])
@@ -69,6 +85,7 @@ def coverage_rows(regions, column, kecamatan):
 def show():
     kecamatan, regions, column = scope()
     form = TargetForm()
+    status = 200
     choices = ([kecamatan] if kecamatan else []) + list(regions)
     form.region_code.choices = [SelectChoice(r.code, r.name) for r in choices]
     if form.validate_on_submit():
@@ -82,11 +99,13 @@ def show():
             flash(_("Target tersimpan."), "success")
             drilled = kecamatan.code if kecamatan and current_user.has_role("admin") else None
             return redirect(url_for("dashboard.show", kecamatan=drilled))
+    if form.is_submitted():
+        status = 422  # like every other form: the errors are next to the fields
     coverage, total = coverage_rows(regions, column, kecamatan)
     return render_template("dashboard/show.html", form=form, baseline=BASELINE, coverage=coverage, total=total,
                            kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
                            occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
-                           officers=by_officer(), weeks=weekly())
+                           officers=by_officer(), weeks=weekly()), status
 
 
 def by_officer():
@@ -104,10 +123,10 @@ def by_officer():
 
 
 def weekly():
-    """Registrations per week (Monday first) over the last WEEKS weeks, oldest first."""
+    """Registrations per week (Monday first, WIB dates) over the last WEEKS weeks, oldest first."""
     today = datetime.now(LOCAL_TZ).date()
     first = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
-    day = db.func.date(Registration.created_at)
+    day = local_date(Registration.created_at)
     query = scoped(me()).where(Registration.created_at >= local_midnight(first)).with_only_columns(
         day, db.func.count()).group_by(day)
     weeks = [[first + timedelta(weeks=i), 0] for i in range(WEEKS)]

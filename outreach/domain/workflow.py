@@ -1,8 +1,10 @@
 """The registration workflow: which status may follow which, who may move it, and what each move needs.
 
 pending -> verified -> submitted (sent to BPJS Ketenagakerjaan) -> active (KPJ recorded);
-pending/verified -> returned (to the officer, with a note) -> pending (the officer's correction);
+pending/verified -> returned (to the officer, with a reason code and a note) -> pending (the officer's correction);
 pending/verified/submitted -> rejected (with a reason code and a note).
+The reason code is kept while the registration is returned or rejected (its status says which list it is
+from) and cleared by every other move, so a corrected registration carries no stale reason.
 Every other move is impossible, whoever asks and from wherever.
 """
 import re
@@ -21,7 +23,10 @@ TRANSITIONS = {
     ("verified", "rejected"): REVIEWERS,
     ("submitted", "rejected"): REVIEWERS,
 }
-REASONS = ("duplicate", "ineligible_age", "invalid_nik", "withdrew", "already_participant", "other")
+REASONS = ("duplicate", "ineligible_age", "invalid_nik", "withdrew", "already_participant", "other")  # rejection
+# Why a registration goes back to its officer: each maps to one thing the worker can do (status page).
+RETURN_REASONS = ("incomplete", "nik_mismatch", "ktp_needed", "income_program", "other")
+REASONS_FOR = {"rejected": REASONS, "returned": RETURN_REASONS}
 KPJ = re.compile(r"\d{11}", re.ASCII)
 
 
@@ -50,10 +55,15 @@ def check(current: str, target: str, role: str, reason: str | None = None, note:
     if role not in roles:
         return ["forbidden"]
     errors = []
-    if target == "rejected" and reason not in REASONS:
+    if target in REASONS_FOR and reason not in REASONS_FOR[target]:
         errors.append("reason_required")
     if target in ("returned", "rejected") and not (note or "").strip():
         errors.append("note_required")
     if target == "active" and not valid_kpj(normalise_kpj(kpj)):
         errors.append("kpj_invalid")
     return errors
+
+
+def reason_after(target: str, reason: str | None) -> str | None:
+    """The reason column after a move to `target`: kept only for returned and rejected."""
+    return reason if target in REASONS_FOR else None

@@ -23,11 +23,18 @@ class Registration(db.Model):
               sqlite_where=text("status != 'rejected'"), postgresql_where=text("status != 'rejected'")),
         Index("ix_registrations_probable_duplicate", "name_key", "birth_date", "village_code"),
         Index("ix_registrations_officer_created", "officer_id", "created_at"),
-        # The coordinators' queue: by kecamatan and status, newest first (keyset on id).
-        Index("ix_registrations_kecamatan_status_id", "kecamatan_code", "status", "id"),
-        Index("ix_registrations_kecamatan_id", "kecamatan_code", "id"),  # a coordinator's queue, all statuses
-        Index("ix_registrations_status_id", "status", "id"),
-        Index("ix_registrations_village_id", "village_code", "id"),
+        # One KPJ participant number per registration, enforced by the database: two coordinators recording
+        # the same KPJ on two registrations at once cannot both succeed.
+        Index("uq_registrations_kpj", "kpj", unique=True,
+              sqlite_where=text("kpj IS NOT NULL"), postgresql_where=text("kpj IS NOT NULL")),
+        # The coordinators' queue is sorted by date and keyset-paginated on (created_at, id); each index ends
+        # with those two columns so that any page, newest or oldest first, is an index range scan. The
+        # (kecamatan_code, status, ...) one also answers a coordinator's counts per status.
+        Index("ix_registrations_kecamatan_status_created", "kecamatan_code", "status", "created_at", "id"),
+        Index("ix_registrations_kecamatan_created", "kecamatan_code", "created_at", "id"),
+        Index("ix_registrations_status_created", "status", "created_at", "id"),
+        Index("ix_registrations_village_created", "village_code", "created_at", "id"),
+        Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +70,8 @@ class Registration(db.Model):
     heir_phone: Mapped[str | None] = mapped_column(String(16))
     guardian_name: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
-    # Set by the coordinators' workflow: the KPJ participant number once active, the reason code when rejected.
+    # Set by the coordinators' workflow: the KPJ participant number once active; the reason code while
+    # returned (workflow.RETURN_REASONS) or rejected (workflow.REASONS), cleared by every other move.
     kpj: Mapped[str | None] = mapped_column(String(11))
     reason: Mapped[str | None] = mapped_column(String(30))
 

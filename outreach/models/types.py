@@ -1,7 +1,9 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and a SQL function over them."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import Date, DateTime
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -32,3 +34,25 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class local_date(FunctionElement):
+    """The WIB (Asia/Jakarta, UTC+7 all year) calendar date of a UTCDateTime column, computed by the database.
+
+    `date(column)` would give the UTC date on SQLite, and the session time zone's on PostgreSQL: a registration
+    at 06:30 WIB would count on the day before.
+    """
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_date)
+def _local_date_sqlite(element, compiler, **kw):
+    # SQLite keeps UTCDateTime as UTC text; WIB has had no daylight saving since 1964, so +7 hours is exact.
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'Asia/Jakarta') AS DATE)"

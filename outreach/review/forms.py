@@ -6,21 +6,33 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from outreach.enroll import labels
+from outreach.review import reasons
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class TransitionForm(FlaskForm):
+    """One move's form; build it with transition_form() so the reason list fits the move."""
+
     to = HiddenField()
     version = HiddenField()
-    reason = SelectField(_l("Alasan"), choices=[SelectChoice("", _l("— pilih alasan —"))] +
-                         [SelectChoice(code, why) for code, (why, _next) in labels.REASONS.items()],
-                         validate_choice=False)
+    reason = SelectField(_l("Alasan"), choices=[], validate_choice=False)
     note = TextAreaField(_l("Catatan"), render_kw={"rows": 2, "maxlength": 1000})
     kpj = StringField(_l("Nomor KPJ (11 angka)"), render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
 
 
+def transition_form(target: str, **kwargs) -> TransitionForm:
+    form = TransitionForm(prefix=target, **kwargs)
+    form.reason.choices = [SelectChoice("", _l("— pilih alasan —"))] + [
+        SelectChoice(code, label) for code, label in reasons.choices(target)]
+    return form
+
+
 class RevealForm(FlaskForm):
-    purpose = StringField(_l("Alasan melihat NIK"), validators=[
+    # Trimmed before the length check: five spaces are not a reason.
+    purpose = StringField(_l("Alasan melihat NIK"), filters=[strip], validators=[
         DataRequired(_l("Tulis alasan singkat, mis. mencocokkan dengan KTP.")),
         Length(min=5, max=200, message=_l("Tulis 5 sampai 200 karakter."))])
     submit = SubmitField(_l("Tampilkan NIK"))
@@ -28,7 +40,7 @@ class RevealForm(FlaskForm):
 
 class KpjImportForm(FlaskForm):
     file = FileField(_l("Berkas CSV dari BPJS Ketenagakerjaan"))
-    content = HiddenField()  # the previewed file, sent back on confirmation
+    digest = HiddenField()  # the previewed file's SHA-256: the file itself waits on the server (review.service)
     preview = SubmitField(_l("Periksa dulu"))
     apply = SubmitField(_l("Terapkan semua"))
 

@@ -1,5 +1,6 @@
 """The coordinators' pages: the queue, a registration's review, KPJ import, exports, audit trail."""
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,37 +12,27 @@ from outreach.domain.occupations import CODES as OCCUPATIONS
 from outreach.enroll import labels
 from outreach.enroll.views import village_choices
 from outreach.extensions import db
+from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
-from outreach.review import export, service
-from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm
+from outreach.review import export, reasons, service
+from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.security import rerender_on_csrf_error, role_required
 
 bp = Blueprint("review", __name__)
 PAGE = 50
+KECAMATAN_CODE, DESA_CODE = re.compile(r"19\.03\.\d\d", re.ASCII), re.compile(r"19\.03\.\d\d\.\d{4}", re.ASCII)
 
 
 def me() -> User:
     return current_user._get_current_object()
 
 
-def as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def as_date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def filters_from(args) -> service.Filters:
     f = service.Filters(
         status=args.get("status") if args.get("status") in workflow.STATUSES else None,
-        kecamatan=args.get("kecamatan") or None, desa=args.get("desa") or None,
+        # Only codes of the district: anything else would be stored as-is in an export's audit event.
+        kecamatan=args.get("kecamatan") if KECAMATAN_CODE.fullmatch(args.get("kecamatan") or "") else None,
+        desa=args.get("desa") if DESA_CODE.fullmatch(args.get("desa") or "") else None,
         occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
         officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in labels.FUNDING else None,
         date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
@@ -72,7 +63,7 @@ def get_in_scope(number: str) -> Registration:
 def queue():
     f = filters_from(request.args)
     newest_first = request.args.get("sort") != "oldest"
-    rows, next_after = service.page(me(), f, as_int(request.args.get("after")), newest_first, PAGE)
+    rows, next_after = service.page(me(), f, service.parse_cursor(request.args.get("after")), newest_first, PAGE)
     kecamatan = Region.kecamatan_of_district()
     officers = db.session.scalars(db.select(User).where(User.role == "officer").order_by(User.full_name)
                                   .where(User.kecamatan_code == current_user.kecamatan_code
@@ -111,9 +102,9 @@ def render_detail(registration: Registration, nik_shown: bool = False, reveal_fo
     targets = workflow.allowed_targets(registration.status, current_user.role)
     forms = forms or {}
     for target in targets:
-        forms.setdefault(target, TransitionForm(formdata=None, prefix=target, to=target, version=registration.version))
+        forms.setdefault(target, transition_form(target, formdata=None, to=target, version=registration.version))
     return render_template("review/detail.html", r=registration, nik_shown=nik_shown, targets=targets, forms=forms,
-                           reveal_form=reveal_form or RevealForm(formdata=None)), status
+                           reason_label=reasons.label, reveal_form=reveal_form or RevealForm(formdata=None)), status
 
 
 @bp.get("/tinjau/<number>")
@@ -132,7 +123,7 @@ def reveal(number: str):
     registration = get_in_scope(number)
     form = RevealForm()
     if form.validate_on_submit():
-        audit.record("reveal_nik", registration, purpose=form.purpose.data.strip())
+        audit.record("reveal_nik", registration, purpose=form.purpose.data)
         db.session.commit()
         return render_detail(registration, nik_shown=True)
     return render_detail(registration, reveal_form=form, status=422)
@@ -143,7 +134,7 @@ def reveal(number: str):
 def move(number: str):
     registration = get_in_scope(number)
     target = request.form.get("to")
-    form = TransitionForm(prefix=target if target in workflow.STATUSES else "x")
+    form = transition_form(target if target in workflow.STATUSES else "x")
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -157,7 +148,11 @@ def move(number: str):
         if refusal.status == 409:
             flash(refusal.messages[0], "error")  # the fresh state is on the page we send them back to
             return redirect(url_for("review.detail", number=number))
-        form.note.errors = [m for m in refusal.messages]
+        # Each message next to its field (reason, note, KPJ); any other under the form's note.
+        for name, messages in refusal.fields.items():
+            form[name].errors = list(messages)
+        placed = {m for messages in refusal.fields.values() for m in messages}
+        form.note.errors = list(form.note.errors or []) + [m for m in refusal.messages if m not in placed]
         return render_detail(registration, forms={target: form}, status=422)
     flash(_("Status %(number)s sekarang: %(status)s.", number=number, status=labels.STATUSES[target]), "success")
     return redirect(url_for("review.detail", number=number))
@@ -168,15 +163,20 @@ def move(number: str):
 @rerender_on_csrf_error
 def kpj_import():
     form = KpjImportForm()
-    rows, error = None, None
+    rows, error, status = None, None, 200
     if form.validate_on_submit():
-        text = form.content.data or ""
+        text, digest = "", None
         if form.file.data:
             raw = form.file.data.read(service.MAX_IMPORT_BYTES + 1)
             if len(raw) > service.MAX_IMPORT_BYTES:
                 error = _("Berkas terlalu besar (paling besar 2 MB).")
             else:
-                text = raw.decode("utf-8-sig", errors="replace")
+                text = service.decode_upload(raw)
+        elif form.apply.data:
+            digest = form.digest.data
+            text = service.kept_upload(digest, me())
+            if text is None:
+                error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
         if not error and not text.strip():
             error = _("Pilih berkas CSV.")
         if not error:
@@ -184,17 +184,21 @@ def kpj_import():
                 rows = service.read_kpj_csv(text, me())
             except ValueError as problem:
                 error = str(problem)
-        if rows is not None and form.apply.data:
+        if rows is not None and form.apply.data and digest:
             try:
                 n = service.apply_kpj_import(rows, me())
             except service.Refused as refusal:
-                error = refusal.messages[0]
+                error = " ".join(refusal.messages)
                 rows = service.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
+                service.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
-        form.content.data = text
-    return render_template("review/kpj_import.html", form=form, rows=rows, error=error)
+        if rows is not None:
+            form.digest.data = digest or service.keep_upload(text, me())
+        if error:
+            status = 422
+    return render_template("review/kpj_import.html", form=form, rows=rows, error=error), status
 
 
 @bp.get("/tinjau/ekspor.<fmt>")
@@ -229,6 +233,10 @@ def audit_trail():
         query = query.where(AuditEvent.id < before)
     rows = db.session.scalars(query.limit(PAGE + 1).options(db.joinedload(AuditEvent.user),
                                                              db.joinedload(AuditEvent.registration))).all()
-    people = db.session.scalars(db.select(User).order_by(User.full_name)).all()
-    return render_template("review/audit.html", rows=rows[:PAGE], people=people, person=person, number=number,
-                           since=since, until=until, next_before=rows[PAGE - 1].id if len(rows) > PAGE else None)
+    people = db.select(User).order_by(User.full_name)
+    if current_user.has_role("coordinator"):  # the people of their own kecamatan, not every account
+        people = people.where(User.kecamatan_code == current_user.kecamatan_code)
+    next_args = {"user": person, "number": number or None, "from": since.isoformat() if since else None,
+                 "to": until.isoformat() if until else None, "before": rows[PAGE - 1].id if len(rows) > PAGE else None}
+    return render_template("review/audit.html", rows=rows[:PAGE], people=db.session.scalars(people).all(),
+                           person=person, number=number, since=since, until=until, next_args=next_args)

@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 def test_from_pending_to_active_with_a_correction_on_the_way(new_phone, users):
     officer = new_phone()
     open_form_in_toboali(officer)
-    officer.fill("#monthly_income", "1000000")
+    officer.select_option("#monthly_income", "1000000")
     officer.click("#submit")
     number = officer.locator("[data-registration]").get_attribute("data-registration")
     officer.click("text=Tanda terima (kode QR)")
@@ -32,8 +32,18 @@ def test_from_pending_to_active_with_a_correction_on_the_way(new_phone, users):
     assert_no_horizontal_scroll(coordinator)
     returning = coordinator.locator('form[data-target="returned"]')
     returning.locator("textarea").fill("Nomor RT/RW belum ada di alamat")
+    returning.locator("button").click()  # without a reason: told next to the field, the note kept
+    expect(coordinator.locator("#returned-reason-error")).to_have_text("Pilih alasan pengembalian.")
+    expect(returning.locator("textarea")).to_have_value("Nomor RT/RW belum ada di alamat")
+    returning.locator("select").select_option("incomplete")
     returning.locator("button").click()
     expect(coordinator.locator("[data-registration]")).to_have_attribute("data-status", "returned")
+
+    worker = new_phone()
+    worker.goto(qr)  # the worker reads the category and the next step, never the coordinator's note
+    expect(worker.locator("section[data-status]")).to_have_attribute("data-status", "returned")
+    expect(worker.locator("[data-reason]")).to_have_text("Sebagian data pendaftaran Anda salah atau belum lengkap.")
+    expect(worker.locator("body")).not_to_contain_text("RT/RW")
 
     officer.goto(f"/pendaftaran/{number}")
     expect(officer.locator("[data-return-note]")).to_contain_text("Nomor RT/RW belum ada di alamat")
@@ -53,7 +63,6 @@ def test_from_pending_to_active_with_a_correction_on_the_way(new_phone, users):
     activating.locator("button").click()
     expect(coordinator.locator("[data-registration]")).to_have_attribute("data-status", "active")
 
-    worker = new_phone()
     worker.goto(qr)
     expect(worker.locator("section[data-status]")).to_have_attribute("data-status", "active")
     expect(worker.locator("h1")).to_have_text("Aktif")
