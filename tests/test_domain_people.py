@@ -89,6 +89,7 @@ def test_domain_modules_import_nothing_from_flask():
     (3_000_000, 3_000_000), (" 2500000 ", 2_500_000),
     ("1.500.000,50", None), ("1,5 juta", None), ("15.00.000", None), ("", None), (None, None), (True, None),
     ("١٠٠٠٠٠٠", None), ("-1000000", None),
+    (1.5, None), (1_000_000.0, None), ([1_000_000], None), ({"amount": 1_000_000}, None),  # JSON's other types
 ])
 def test_parse_rupiah(raw, amount):
     from outreach.domain.money import parse_rupiah

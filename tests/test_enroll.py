@@ -1,12 +1,14 @@
 """The officer's enrollment journey through the HTML forms: visits, the registration form and its rules."""
 import re
+from datetime import date, timedelta
 
 import pytest
 
+from outreach.enroll.service import local_today
 from outreach.extensions import db
 from outreach.models import Registration, RegistrationEvent, Visit
 from tests.conftest import Auth
-from tests.enrollment import TOBOALI_DESA, field_errors, worker
+from tests.enrollment import TOBOALI_DESA, Officer, field_errors, worker
 
 
 def saved(app, number=None):
@@ -45,6 +47,20 @@ def test_visit_location_is_kept_when_given_and_ignored_when_odd(app, officer, cl
         assert second.latitude_e6 is None and second.location is None
 
 
+@pytest.mark.parametrize("latitude, longitude, accuracy", [
+    ("-3.01", "106.45", "1e400"), ("-3.01", "106.45", "1e30"), ("-3.01", "106.45", "-5"), ("-3.01", "106.45", "nan"),
+    ("nan", "106.45", "10"), ("inf", "-inf", "10"), ("1e400", "106.45", "10"), ("-3.01", "106.45", "x" * 10_000),
+])
+def test_an_absurd_location_starts_the_visit_without_it(app, officer, client, auth, latitude, longitude, accuracy):
+    token = auth.token("/kunjungan")
+    response = client.post("/kunjungan", data={"village_code": TOBOALI_DESA, "latitude": latitude,
+                                               "longitude": longitude, "accuracy": accuracy, "csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        (visit,) = db.session.scalars(db.select(Visit)).all()
+        assert (visit.latitude_e6, visit.longitude_e6, visit.accuracy_m) == (None, None, None)
+
+
 def test_closing_a_visit_lists_it_as_closed_and_stops_new_registrations(officer, client, auth, visit_id):
     token = auth.token()
     client.post(f"/kunjungan/{visit_id}/tutup", data={"csrf_token": token})
@@ -71,7 +87,33 @@ def test_the_form_is_phone_friendly(officer, client, visit_id):
     assert re.search(r'<input[^>]*id="phone"[^>]*inputmode="tel"', page)
     assert re.search(r'<input[^>]*id="birth_date"[^>]*type="date"', page)
     assert re.search(rf'<option[^>]*selected value="{TOBOALI_DESA}"', page)  # the visit's desa by default
-    assert 'type="radio"' in page and 'list="income-options"' in page
+    assert 'type="radio"' in page
+
+
+def income_options(page: str) -> list[tuple[str, str, bool]]:
+    select = re.search(r'<select[^>]*id="monthly_income"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [(value, label, "selected" in attrs)
+            for attrs, value, label in re.findall(r'<option([^>]*)value="([^"]*)"[^>]*>([^<]*)</option>', select)]
+
+
+def test_income_is_chosen_from_the_33_brackets_of_the_regulation(officer, client, visit_id):
+    """PP 44/2015 Lampiran II: each bracket shows its income range and stores its base."""
+    options = income_options(client.get(f"/kunjungan/{visit_id}/daftar").get_data(as_text=True))
+    assert options[0] == ("", "— pilih —", False) and len(options) == 34
+    assert options[1][:2] == ("1000000", "Rp1.000.000 – Rp1.099.000")
+    assert ("2950000", "Rp2.700.000 – Rp3.199.000", False) in options
+    assert options[-1][:2] == ("20700000", "≥ Rp20.200.000")
+    client.get("/bahasa/en?next=/")
+    english = income_options(client.get(f"/kunjungan/{visit_id}/daftar").get_data(as_text=True))
+    assert ("2950000", "Rp2,700,000 – Rp3,199,000", False) in english
+    assert english[-1][1] == "≥ Rp20,200,000"
+
+
+def test_a_bracket_chosen_is_saved_as_its_base_and_kept_when_the_form_comes_back(app, officer, visit_id):
+    page = officer.register(visit_id, worker(monthly_income="2950000", heir_name="")).get_data(as_text=True)
+    assert [value for value, _label, chosen in income_options(page) if chosen] == ["2950000"]
+    officer.register(visit_id, worker(monthly_income="2950000"))
+    assert saved(app)[0].monthly_income == 2_950_000
 
 
 def test_enrolling_a_fisher_leaves_a_pending_registration(app, officer, client, visit_id):
@@ -195,8 +237,36 @@ def test_a_nik_already_registered_blocks_and_links_to_the_registration(app, offi
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert field_errors(page)["nik"] == f"NIK ini sudah terdaftar: {first} (Menunggu verifikasi)."
-    assert f'href="/pendaftaran/{first}"' in page and "Tunjukkan tanda terimanya" in page
+    assert f'<a href="/pendaftaran/{first}/tanda-terima">{first}</a>' in page and "Tunjukkan tanda terimanya" in page
     assert len(saved(app)) == 1
+
+
+def test_another_officers_registration_of_the_nik_links_to_its_public_status_page(app, officer, visit_id, make_user):
+    """The officer may not open a colleague's registration (403), but can show the worker where it stands."""
+    first = officer.register(visit_id, worker()).headers["Location"].rsplit("/", 1)[1]
+    make_user("petugas2")
+    other_client = app.test_client()
+    other = Officer(other_client, Auth(other_client))
+    other.auth.login("petugas2")
+    page = other.register(other.start_visit(), worker()).get_data(as_text=True)
+    link = re.search(rf'<a href="([^"]+)">{first}</a>', page).group(1)
+    assert "/s/" in link and "petugas lain" in page
+    status = app.test_client().get(link.replace("http://localhost", ""))
+    assert status.status_code == 200 and first in status.get_data(as_text=True)
+    assert "Siti Aminah" not in status.get_data(as_text=True)
+
+
+def test_a_client_id_of_another_officers_form_saves_a_new_registration(app, officer, visit_id, make_user):
+    client_id = officer.open_form(visit_id)
+    officer.register(visit_id, worker(), client_id=client_id)
+    make_user("petugas2")
+    other_client = app.test_client()
+    other = Officer(other_client, Auth(other_client))
+    other.auth.login("petugas2")
+    response = other.register(other.start_visit(), worker(nik="1903011508900002", sex="M", full_name="Budi"),
+                              client_id=client_id)
+    assert response.status_code == 302
+    assert sorted(r.full_name for r in saved(app)) == ["Budi", "Siti Aminah"]
 
 
 def test_a_rejected_registration_does_not_block_a_new_one(app, officer, visit_id):
@@ -236,6 +306,9 @@ def test_my_registrations_newest_first_and_searchable(app, officer, client, visi
     number = next(r.number for r in saved(app) if r.full_name == "Budi Santoso")
     by_number = client.get(f"/pendaftaran?q={number[-6:]}").get_data(as_text=True)
     assert "Budi Santoso" in by_number and "Siti Aminah" not in by_number
+    for wildcard in ("%", "_", "BS-%"):  # searched as typed, not as patterns that match everything
+        page = client.get("/pendaftaran", query_string={"q": wildcard}).get_data(as_text=True)
+        assert "Budi Santoso" not in page and "Siti Aminah" not in page
 
 
 def test_officers_see_only_their_own_registrations(app, officer, visit_id, make_user):
@@ -299,3 +372,56 @@ def test_a_verified_registration_can_no_longer_be_edited(app, officer, client, v
     response = client.get(f"/pendaftaran/{number}/ubah")
     assert response.status_code == 302
     assert "tidak dapat diubah lagi" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def registration_counted_from(app, day: date, **changes) -> None:
+    """Move the (only) registration back to `day`, as if it had been saved then."""
+    with app.app_context():
+        r = db.session.scalar(db.select(Registration))
+        r.contribution = {**r.contribution, "start": day.isoformat()}
+        for name, value in changes.items():
+            setattr(r, name, value)
+        db.session.commit()
+
+
+def edit(client, auth, number, data, preview=False):
+    return client.post(f"/pendaftaran/{number}/ubah", data={**data, "csrf_token": auth.token(),
+                                                            "preview" if preview else "submit": "x"})
+
+
+def test_a_correction_shows_and_saves_the_contribution_of_the_registrations_own_months(
+        app, officer, client, visit_id, auth):
+    number = officer.register(visit_id, worker()).headers["Location"].rsplit("/", 1)[1]
+    registration_counted_from(app, date(2026, 3, 15))  # before the PP 50/2025 discount months
+    page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
+    assert "&#34;start&#34;: &#34;2026-03&#34;" in page  # the script counts from the same month
+    preview = edit(client, auth, number, worker(payment_period="3"), preview=True).get_data(as_text=True)
+    # March at the full tariff, April and May halved (PP 50/2025)
+    assert 'data-out="monthly">Rp16.800' in preview and 'data-out="period">Rp33.600' in preview
+    edit(client, auth, number, worker(payment_period="3"))
+    (r,) = saved(app)
+    assert (r.contribution["monthly"], r.contribution["period_total"]) == (16_800, 33_600)
+    assert r.contribution["start"] == "2026-03-15"
+
+
+def test_a_worker_who_turned_65_since_registering_can_still_be_corrected(app, officer, client, visit_id, auth):
+    number = officer.register(visit_id, worker()).headers["Location"].rsplit("/", 1)[1]
+    registered = local_today() - timedelta(days=400)
+    born = (registered - timedelta(days=200)).replace(day=1)
+    born = born.replace(year=born.year - 64)  # 64 when registered, 65 today
+    nik = f"190301{born:%d%m%y}0001"
+    registration_counted_from(app, registered, nik=nik, birth_date=born, sex="M")
+    response = edit(client, auth, number, worker(nik=nik, birth_date=born.isoformat(), sex="M", address="Dusun II"))
+    assert response.status_code == 302, field_errors(response.get_data(as_text=True))
+    assert saved(app)[0].address == "Dusun II"
+
+
+def test_a_correction_preselects_the_income_bracket_and_keeps_the_amount_if_unchanged(
+        app, officer, client, visit_id, auth):
+    number = officer.register(visit_id, worker(monthly_income="3.000.000")).headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
+    assert [value for value, _label, chosen in income_options(page) if chosen] == ["2950000"]
+    edit(client, auth, number, worker(monthly_income="2950000"))
+    assert saved(app)[0].monthly_income == 3_000_000  # the same bracket: nothing changed
+    edit(client, auth, number, worker(monthly_income="3450000"))
+    assert saved(app)[0].monthly_income == 3_450_000

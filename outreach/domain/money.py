@@ -17,6 +17,8 @@ def parse_rupiah(raw: str | int | None) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
+    if not isinstance(raw, str | None):  # a float, a list, an object: not a whole-Rupiah amount
+        return None
     text = (raw or "").strip()
     if text[:2].lower() == "rp":
         text = text[2:]

@@ -1,10 +1,11 @@
 """Who may see a registration: its officer, the coordinators of its kecamatan, administrators."""
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from outreach import audit
 from outreach.extensions import db
 from outreach.models import Registration
+from outreach.receipts import service as receipts
 
 
 def can_view(registration: Registration) -> bool:
@@ -24,3 +25,13 @@ def get_registration(number: str) -> Registration:
         audit.record("view", registration, page=request.endpoint)
         db.session.commit()
     return registration
+
+
+def duplicate_link(existing: Registration, external: bool = False) -> str:
+    """Where an officer who typed a NIK already registered can show the worker their registration: its
+    receipt when the officer may see it, else its public status page (masked name and status only)."""
+    if can_view(existing):
+        if external:
+            return receipts.public_url("receipts.show", number=existing.number)
+        return url_for("receipts.show", number=existing.number)
+    return receipts.status_url(existing, current_user.id)

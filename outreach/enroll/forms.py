@@ -6,9 +6,31 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from outreach.domain.contribution import MAX_INCOME, MIN_INCOME, bracket_base, brackets
+from outreach.domain.money import format_rupiah, parse_rupiah
 from outreach.enroll import labels
 
-COMMON_INCOMES = (1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 4_000_000, 5_000_000)
+
+def income_choices(locale: str) -> list[SelectChoice]:
+    """The 33 income brackets of PP 44/2015 Lampiran II (data/bpu_rules.md: offer these rather than a free
+    amount), each shown as its range in Rupiah and carrying its base, the income that is stored."""
+    rows = brackets()
+    choices = [SelectChoice("", _l("— pilih —"))]
+    for i, (low, base, _label) in enumerate(rows):
+        if i + 1 < len(rows):  # as the regulation writes them: up to a thousand below the next bracket
+            text = f"{format_rupiah(low, locale)} – {format_rupiah(rows[i + 1][0] - 1_000, locale)}"
+        else:
+            text = f"≥ {format_rupiah(low, locale)}"  # the regulation's top bracket has no upper bound
+        choices.append(SelectChoice(str(base), text))
+    return choices
+
+
+def bracket_value(raw) -> str | None:
+    """The option of the bracket an amount falls in (what the select shows as chosen), if it is one."""
+    income = parse_rupiah(raw)
+    if income is None or not MIN_INCOME <= income <= MAX_INCOME:
+        return None
+    return str(bracket_base(income))
 
 
 def select(mapping: dict) -> list[SelectChoice]:
@@ -50,8 +72,9 @@ class RegistrationForm(FlaskForm):
     occupation = SelectField(_l("Pekerjaan"), choices=select(labels.OCCUPATIONS), validate_choice=False)
     occupation_other = StringField(_l("Pekerjaan lainnya"), description=_l("Diisi bila memilih \"Lainnya\"."), render_kw={"maxlength": 80})
     work_location = StringField(_l("Lokasi kerja (tidak wajib)"), description=_l("Mis. nama pelabuhan, kebun atau pasar."), render_kw={"maxlength": 120})
-    monthly_income = StringField(_l("Penghasilan sebulan (Rupiah)"), description=_l("Antara Rp1.000.000 dan Rp20.700.000."),
-                                 render_kw={"inputmode": "numeric", "autocomplete": "off", "list": "income-options"})
+    # choices (the 33 brackets) are set per request, in the active language's number format
+    monthly_income = SelectField(_l("Penghasilan sebulan (Rupiah)"), validate_choice=False,
+                                 description=_l("Pilih rentang penghasilan pekerja; iuran dihitung dari dasar upah rentang itu."))
     programs = SelectMultipleField(_l("Program"), choices=select(labels.PROGRAMS), validate_choice=False)
     payment_period = RadioField(_l("Masa iuran dibayar di muka"), choices=select(labels.PERIODS), validate_choice=False, default="1")
     funding = RadioField(_l("Iuran dibayar oleh"), choices=select(labels.FUNDING), validate_choice=False, default="self")

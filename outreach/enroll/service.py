@@ -32,7 +32,8 @@ from outreach.domain.regions import all_regions
 from outreach.enroll.consent import CONSENT_VERSION
 from outreach.enroll.labels import FUNDING, HEIR_RELATIONS, NIK_ERRORS, STATUSES
 from outreach.extensions import db
-from outreach.models import NumberSequence, Registration, RegistrationEvent
+from outreach.inputs import MAX_ID
+from outreach.models import NumberSequence, Registration, RegistrationEvent, Visit
 from outreach.models.region import DISTRICT_REGENCY
 from outreach.models.types import utcnow
 from outreach.receipts import service as receipts
@@ -44,7 +45,12 @@ FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "phone", "addr
           "notes")
 LIMITS = {"full_name": 120, "birth_place": 80, "address": 250, "occupation_other": 80, "work_location": 120,
           "sponsor_name": 120, "heir_name": 120, "guardian_name": 120, "notes": 1000}
-TRUE = {True, 1, "1", "y", "yes", "on", "true"}
+TRUE = {True, "1", "y", "yes", "on", "true"}
+# What JSON type each field must have; anything else is a field error, never a crash further down.
+NUMBERS = ("monthly_income", "payment_period")  # whole numbers, or their digits as text (the HTML form)
+LISTS = ("programs",)
+FLAGS = ("consent",)  # a boolean, or the text a checkbox sends
+TEXTS = tuple(f for f in FIELDS if f not in NUMBERS + LISTS + FLAGS)
 
 
 def local_today() -> date:
@@ -70,17 +76,50 @@ class Checked:
         return not self.errors
 
 
+def is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def months_of(raw) -> int | None:
+    """A payment period given as a whole number, or its digits as the form sends them ("3")."""
+    if is_whole(raw):
+        return raw
+    text = raw.strip() if isinstance(raw, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 2 else None
+
+
+def wrong_types(data: dict) -> dict[str, str]:
+    """The fields whose JSON type is not the one expected, with the message to show beside each."""
+    wrong = {}
+    for name in TEXTS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            wrong[name] = _("Isian harus berupa teks.")
+    for name in NUMBERS:
+        if data.get(name) is not None and not (isinstance(data[name], str) or is_whole(data[name])):
+            wrong[name] = _("Isian harus berupa bilangan bulat.")
+    for name in LISTS:
+        if data.get(name) is not None and not (isinstance(data[name], list)
+                                                and all(isinstance(v, str) for v in data[name])):
+            wrong[name] = _("Isian harus berupa daftar teks.")
+    for name in FLAGS:
+        if data.get(name) is not None and not isinstance(data[name], bool | str):
+            wrong[name] = _("Isian harus berupa true atau false.")
+    return wrong
+
+
 def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
-    """Validate the raw fields of a registration; `exclude_id` is the registration being edited."""
+    """Validate the raw fields of a registration; `exclude_id` is the registration being edited.
+
+    `today` is the day the registration counts from: today for a new one, the registration's own day
+    when correcting one (the age it had then, the contribution months it started with)."""
     c = Checked()
     err, values = c.errors, c.values
+    wrong = wrong_types(data)
+    data = {name: None if name in wrong else data.get(name) for name in FIELDS}  # checked as if left empty
 
     def text(name: str, required_message: str | None = None) -> str:
         raw = data.get(name)
-        if raw is not None and not isinstance(raw, str | int):
-            err[name].append(_("Isian tidak valid."))
-            return ""
-        value = " ".join(str(raw if raw is not None else "").split())  # also drops control characters
+        value = " ".join((raw or "").split())  # also drops control characters
         if name in LIMITS and len(value) > LIMITS[name]:
             err[name].append(_("Paling banyak %(n)s karakter.", n=LIMITS[name]))
         elif required_message and not value:
@@ -89,14 +128,13 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
         return value
 
     # Identity: the NIK, and the birth date and sex it carries.
-    raw_nik = data.get("nik")
-    nik = parse_nik(raw_nik if isinstance(raw_nik, str) else str(raw_nik or ""))
+    nik = parse_nik(data.get("nik"))
     err["nik"].extend(NIK_ERRORS[code] for code in nik.errors)
     values["nik"] = nik.digits if nik.valid else None
     text("full_name", _("Isi nama lengkap sesuai KTP."))
     text("birth_place", _("Isi tempat lahir."))
     raw_born = data.get("birth_date")
-    born = parse_date(raw_born if isinstance(raw_born, str) else None)
+    born = parse_date(raw_born)
     values["birth_date"] = born
     if not raw_born:
         err["birth_date"].append(_("Isi tanggal lahir."))
@@ -144,7 +182,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     text("work_location")
     income = parse_rupiah(data.get("monthly_income"))
     values["monthly_income"] = income
-    if data.get("monthly_income") in (None, ""):
+    if data.get("monthly_income") is None or data.get("monthly_income") == "":
         err["monthly_income"].append(_("Isi penghasilan sebulan."))
     elif income is None:
         err["monthly_income"].append(_("Tulis penghasilan dalam Rupiah utuh, mis. 1.500.000."))
@@ -162,10 +200,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
         values["programs"] = None
     else:
         values["programs"] = [p for p in rules.PROGRAMS if p in programs]
-    try:
-        period = int(data.get("payment_period"))
-    except (TypeError, ValueError):
-        period = None
+    period = months_of(data.get("payment_period"))
     values["payment_period"] = period if period in rules.PERIODS else None
     if values["payment_period"] is None:
         err["payment_period"].append(_("Pilih masa iuran: 1, 3, 6 atau 12 bulan."))
@@ -200,6 +235,8 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
                                                 transport=occupation in TRANSPORT)
     c.flags.extend(nik.flags)
     find_duplicates(c, exclude_id)
+    for name, message in wrong.items():  # the type is the problem: say only that
+        err[name] = [message]
     c.errors = {name: messages for name, messages in err.items() if messages}
     return c
 
@@ -208,9 +245,10 @@ def own_registrations(officer_id: int, q: str, before: int | None, size: int) ->
     """An officer's registrations, newest first, matching a name or number; keyset-paged by id."""
     query = db.select(Registration).where(Registration.officer_id == officer_id)
     if q:
-        conditions = [Registration.number.ilike(f"%{q}%")]
+        # % and _ are what the officer typed, not wildcards
+        conditions = [Registration.number.icontains(q, autoescape=True)]
         if key := name_key(q):
-            conditions.append(Registration.name_key.contains(key))
+            conditions.append(Registration.name_key.contains(key, autoescape=True))
         query = query.where(db.or_(*conditions))
     if before:
         query = query.where(Registration.id < before)
@@ -282,8 +320,49 @@ class DuplicateNik(Exception):
         self.existing = existing
 
 
-def by_client_id(client_id: str) -> Registration | None:
-    return db.session.scalar(db.select(Registration).where(Registration.client_id == client_id))
+class ClientIdTaken(Exception):
+    """The client_id is another officer's: nothing of that registration is shown (409)."""
+
+
+def by_client_id(client_id: str, officer_id: int) -> Registration | None:
+    """The officer's own registration saved under this client_id (a retry); ClientIdTaken if another
+    officer's, so a replayed id never reveals someone else's registration."""
+    known = db.session.scalar(db.select(Registration).where(Registration.client_id == client_id))
+    if known is not None and known.officer_id != officer_id:
+        raise ClientIdTaken()
+    return known
+
+
+def already_saved(c: Checked, client_id: str, officer_id: int) -> Registration | None:
+    """The registration this very submission made a moment ago: a retry racing its original finds it as
+    a NIK duplicate, but it is the same form sent twice and gets the same answer as any retry."""
+    if c.duplicate is not None and c.duplicate.client_id == client_id:
+        return by_client_id(client_id, officer_id)
+    return None
+
+
+def visit_problem(visit_id, officer_id: int, captured_at: datetime | None = None) -> str | None:
+    """Why a registration cannot go on this visit (the API's `visit_id`), or None if it can.
+
+    A closed visit still takes what the phone captured while it was open: the outbox may only reach the
+    server after the officer closed the visit back in signal."""
+    if visit_id is None:
+        return None
+    visit = db.session.get(Visit, visit_id) if is_whole(visit_id) and 1 <= visit_id <= MAX_ID else None
+    if visit is None or visit.officer_id != officer_id:
+        return _("Kunjungan tidak ditemukan.")
+    if not visit.is_open and (captured_at is None or captured_at > visit.closed_at):
+        return _("Kunjungan ini sudah ditutup. Mulai kunjungan baru untuk mendaftarkan pekerja.")
+    return None
+
+
+def registration_day(registration: Registration) -> date:
+    """The day a registration counts from: its age check and its first contribution month."""
+    start = (registration.contribution or {}).get("start")
+    try:
+        return date.fromisoformat(start)
+    except (TypeError, ValueError):
+        return registration.created_at.astimezone(LOCAL_TZ).date()
 
 
 def parse_captured_at(raw, now: datetime) -> datetime | None:
@@ -303,8 +382,9 @@ def parse_captured_at(raw, now: datetime) -> datetime | None:
 
 def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
            captured_at: datetime | None = None) -> tuple[Registration, bool]:
-    """Save a checked registration; (registration, created). A known client_id returns its registration."""
-    known = by_client_id(client_id)
+    """Save a checked registration; (registration, created). A known client_id returns its registration;
+    another officer's raises ClientIdTaken."""
+    known = by_client_id(client_id, officer_id)
     if known:
         return known, False
     now = utcnow()
@@ -322,7 +402,7 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
     except IntegrityError:
         # A retry raced its original (same client_id), or another officer enrolled this NIK a moment ago.
         db.session.rollback()
-        known = by_client_id(client_id)
+        known = by_client_id(client_id, officer_id)
         if known:
             return known, False
         existing = db.session.scalar(live(db.select(Registration).where(Registration.nik == c.values["nik"]), None))
@@ -350,7 +430,7 @@ def update(registration: Registration, c: Checked, user, version: int | None) ->
 
     if version is not None and version != registration.version:
         raise Stale()
-    start = date.fromisoformat(registration.contribution["start"])
+    start = registration_day(registration)
     before = {name: getattr(registration, name) for name in STORED}
     c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
                                             c.values["payment_period"], start, c.values["funding"],

@@ -1,5 +1,6 @@
 """The officer's journey: start a visit to a desa, enroll workers one after another, correct them."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -9,12 +10,14 @@ from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MI
 from outreach.domain.occupations import TRANSPORT
 from outreach.domain.regions import search_text
 from outreach.enroll import labels, service
-from outreach.enroll.access import get_registration
+from outreach.enroll.access import duplicate_link, get_registration
 from outreach.enroll.consent import CONSENT_TEXT, GUARDIAN_TEXT
-from outreach.enroll.forms import COMMON_INCOMES, CloseVisitForm, RegistrationForm, VisitForm
+from outreach.enroll.forms import CloseVisitForm, RegistrationForm, VisitForm, bracket_value, income_choices
 from outreach.extensions import db
+from outreach.inputs import as_int
 from outreach.models import Region, Registration, Visit
 from outreach.models.types import utcnow
+from outreach.review import reasons
 from outreach.security import rerender_on_csrf_error, role_required
 
 bp = Blueprint("enroll", __name__)
@@ -64,16 +67,22 @@ def visits():
     return render_template("enroll/visits.html", form=form, visits=rows)
 
 
+MAX_ACCURACY_M = 100_000  # a phone's fix worse than 100 km says nothing about where the visit is
+
+
 def location(form: VisitForm) -> tuple[int | None, int | None, int | None]:
-    """The phone's position if the officer allowed it; anything odd is dropped, never an error."""
+    """The phone's position if the officer allowed it; anything odd (out of range, not a finite number, an
+    absurd accuracy) is dropped, never an error."""
     try:
         lat, lon = float(form.latitude.data), float(form.longitude.data)
-        accuracy = int(float(form.accuracy.data or 0)) or None
+        accuracy = float(form.accuracy.data) if form.accuracy.data else None
     except (TypeError, ValueError):
         return None, None, None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for NaN and infinities
         return None, None, None
-    return round(lat * 1e6), round(lon * 1e6), accuracy
+    if accuracy is not None and not 0 <= accuracy <= MAX_ACCURACY_M:
+        return None, None, None
+    return round(lat * 1e6), round(lon * 1e6), int(accuracy) if accuracy else None
 
 
 @bp.get("/kunjungan/<int:visit_id>")
@@ -96,20 +105,24 @@ def close_visit(visit_id: int):
     return redirect(url_for("enroll.visits"))
 
 
-def contribution_rules() -> dict:
-    """What the form's script needs to show the same figure as the server, offline too."""
+def contribution_rules(start) -> dict:
+    """What the form's script needs to show the same figure as the server, offline too. `start` is the
+    first contribution month: today's for a new registration, the registration's own when correcting it."""
     return {
         "brackets": [[low, base] for low, base, _label in brackets()],
         "min": MIN_INCOME, "max": MAX_INCOME,
         "discount": DISCOUNT, "budgetFunded": list(BUDGET_FUNDED), "transport": sorted(TRANSPORT),
-        "start": service.local_today().strftime("%Y-%m"),
+        "start": start.strftime("%Y-%m"),
     }
 
 
-def render_form(form: RegistrationForm, checked: service.Checked | None, **context):
+def render_form(form: RegistrationForm, checked: service.Checked | None, today, **context):
+    form.monthly_income.choices = income_choices(str(get_locale()))
+    form.monthly_income.data = bracket_value(form.monthly_income.data)  # the bracket the amount falls in
+    duplicate = checked.duplicate if checked else None
     return render_template("enroll/register.html", form=form, checked=checked,
-                           consent_text=CONSENT_TEXT, guardian_text=GUARDIAN_TEXT, common_incomes=COMMON_INCOMES,
-                           rules=contribution_rules(), **context)
+                           consent_text=CONSENT_TEXT, guardian_text=GUARDIAN_TEXT, rules=contribution_rules(today),
+                           duplicate_url=duplicate_link(duplicate) if duplicate else None, **context)
 
 
 @bp.route("/kunjungan/<int:visit_id>/daftar", methods=["GET", "POST"])
@@ -126,35 +139,43 @@ def register(visit_id: int):
         form.village_code.data = visit.village_code
         form.client_id.data = service.new_client_id()
         form.programs.data = ["JKK", "JKM"]
-        return render_form(form, None, visit=visit)
+        return render_form(form, None, service.local_today(), visit=visit)
     checked = None
+    today = service.local_today()
     if form.validate_on_submit():
         client_id = service.canonical_client_id(form.client_id.data) or service.new_client_id()
+        try:
+            known = service.by_client_id(client_id, current_user.id)
+        except service.ClientIdTaken:  # not this officer's form: carry on as a new one
+            client_id, known = service.new_client_id(), None
         form.client_id.data = client_id
-        known = service.by_client_id(client_id)
         if known:  # the same form sent twice (a double tap, a retry): show what was saved
             return redirect(url_for("enroll.registration", number=known.number))
-        today = service.local_today()
         checked = service.check(form.raw(), today)
+        if same := service.already_saved(checked, client_id, current_user.id):  # a double tap that raced
+            return redirect(url_for("enroll.registration", number=same.number))
         if checked.ok and not form.preview.data:
             try:
                 registration, created = service.create(checked, current_user.id, visit.id, client_id, today)
             except service.DuplicateNik as dup:
                 checked.duplicate = dup.existing
                 checked.errors["nik"] = [service.duplicate_message(dup.existing)]
+            except service.ClientIdTaken:
+                form.client_id.data = service.new_client_id()
+                flash(_("Pendaftaran belum tersimpan. Periksa isian lalu simpan lagi."), "error")
             else:
                 if created:
                     flash(_("Pendaftaran %(number)s tersimpan.", number=registration.number), "success")
                 return redirect(url_for("enroll.registration", number=registration.number))
         form.show_errors(checked.errors)
-    return render_form(form, checked, visit=visit), status_of(checked)
+    return render_form(form, checked, today, visit=visit), status_of(checked)
 
 
 @bp.get("/pendaftaran")
 @role_required("officer")
 def my_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = service.own_registrations(current_user.id, q, request.args.get("sebelum", type=int), PAGE)
+    rows, next_before = service.own_registrations(current_user.id, q, as_int(request.args.get("sebelum")), PAGE)
     return render_template("enroll/registrations.html", registrations=rows, q=q, next_before=next_before)
 
 
@@ -162,7 +183,7 @@ def my_registrations():
 @role_required("officer", "coordinator", "admin")
 def registration(number: str):
     registration = get_registration(number)
-    return render_template("enroll/registration.html", registration=registration,
+    return render_template("enroll/registration.html", registration=registration, reason_label=reasons.label,
                            next_visit=registration.visit if registration.visit and registration.visit.is_open
                            and registration.officer_id == current_user.id else None)
 
@@ -180,6 +201,7 @@ def edit(number: str):
         return redirect(url_for("enroll.registration", number=number))
     form = RegistrationForm(obj=registration) if request.method == "GET" else RegistrationForm()
     form.village_code.choices = village_choices()
+    day = service.registration_day(registration)  # a correction keeps the age and months it was made with
     if request.method == "GET":
         form.birth_date.data = registration.birth_date.isoformat()
         form.phone.data = "0" + registration.phone[3:]
@@ -188,10 +210,13 @@ def edit(number: str):
         form.payment_period.data = str(registration.payment_period)
         form.consent.data = True
         form.version.data = registration.version
-        return render_form(form, None, registration=registration)
+        return render_form(form, None, day, registration=registration)
     checked = None
     if form.validate_on_submit():
-        checked = service.check(form.raw(), service.local_today(), exclude_id=registration.id)
+        data = form.raw()
+        if data["monthly_income"] == bracket_value(registration.monthly_income):
+            data["monthly_income"] = str(registration.monthly_income)  # same bracket: keep the amount declared
+        checked = service.check(data, day, exclude_id=registration.id)
         if checked.ok and not form.preview.data:
             try:
                 changes = service.update(registration, checked, current_user._get_current_object(),
@@ -206,14 +231,7 @@ def edit(number: str):
                 flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
                 return redirect(url_for("enroll.registration", number=number))
         form.show_errors(checked.errors)
-    return render_form(form, checked, registration=registration), status_of(checked)
-
-
-def as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return render_form(form, checked, day, registration=registration), status_of(checked)
 
 
 def status_of(checked: service.Checked | None) -> int:

@@ -1,6 +1,8 @@
 """An officer in a village, on a phone: start a visit, enroll a fisher, watch the contribution, save."""
 from playwright.sync_api import expect
 
+from outreach.extensions import db
+from outreach.models import Registration
 from tests.browser.conftest import assert_no_horizontal_scroll, fill_worker, login
 from tests.conftest import PASSWORD
 
@@ -26,7 +28,10 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
     expect(phone.locator("#village_code")).to_have_value("19.03.01.1003")
     assert_no_horizontal_scroll(phone)
     fill_worker(phone)
-    phone.fill("#monthly_income", "2.000.000")
+    income = phone.locator("#monthly_income")
+    expect(income.locator("option")).to_have_count(34)  # "— pilih —" and the 33 brackets of PP 44/2015
+    phone.select_option("#monthly_income", label="Rp1.900.000 – Rp2.099.000")
+    expect(income).to_have_value("2000000")  # the bracket's base
     monthly = phone.locator('#contribution [data-out="monthly"]')
     normal = phone.locator('#contribution [data-out="normal"]')
     expect(normal).to_have_text("Rp26.800")  # JKK 20.000 + JKM 6.800
@@ -39,6 +44,9 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
     expect(phone.locator('#contribution [data-out="months"]')).to_have_text("3")
     period_shown = phone.locator('#contribution [data-out="period"]').inner_text()
     assert_no_horizontal_scroll(phone)
+    phone.set_viewport_size({"width": 360, "height": 740})  # a smaller phone
+    assert_no_horizontal_scroll(phone)
+    phone.set_viewport_size({"width": 390, "height": 844})
 
     phone.click("#submit")
     expect(phone.locator("[data-registration]")).to_have_attribute("data-status", "pending")
@@ -56,10 +64,12 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
 def test_the_form_works_without_javascript(new_phone, users):
     page = new_phone(java_script_enabled=False)
     open_form_in_toboali(page)
-    page.fill("#monthly_income", "1000000")
+    page.select_option("#monthly_income", "2950000")  # Rp2.700.000 – Rp3.199.000
+    page.check("#programs-JHT")
     page.click("#preview")  # "Hitung iuran": the server computes the figure
-    expect(page.locator('#contribution [data-out="normal"]')).to_have_text("Rp16.800")
+    expect(page.locator('#contribution [data-out="normal"]')).to_have_text("Rp95.300")  # 29.500 + 6.800 + 59.000
     expect(page.locator("#full_name")).to_have_value("Siti Aminah")
+    expect(page.locator("#monthly_income")).to_have_value("2950000")  # the bracket stays chosen
     page.click("#submit")
     expect(page.locator("[data-registration]")).to_have_attribute("data-status", "pending")
 
@@ -67,8 +77,32 @@ def test_the_form_works_without_javascript(new_phone, users):
 def test_a_mistake_is_shown_next_to_its_field_and_nothing_is_lost(phone, users):
     open_form_in_toboali(phone)
     phone.fill("#birth_date", "1990-08-16")
-    phone.fill("#monthly_income", "1000000")
+    phone.select_option("#monthly_income", "1000000")
     phone.click("#submit")
     expect(phone.locator("#birth_date-error")).to_have_text("Tanggal lahir tidak sesuai dengan NIK.")
     expect(phone.locator("#heir_name")).to_have_value("Ahmad Fauzi")
     expect(phone.locator("#consent")).to_be_checked()
+    expect(phone.locator("#monthly_income")).to_have_value("1000000")
+
+
+def test_the_live_figure_of_a_correction_is_the_one_saved(phone, users, app):
+    """Editing counts from the registration's own months: script, preview and save agree."""
+    open_form_in_toboali(phone)
+    phone.select_option("#monthly_income", "1000000")
+    phone.click("#submit")
+    number = phone.locator("[data-registration]").get_attribute("data-registration")
+    with app.app_context():  # saved in March 2026, just before the PP 50/2025 discount months
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        r.contribution = {**r.contribution, "start": "2026-03-15"}
+        db.session.commit()
+    phone.goto(f"/pendaftaran/{number}/ubah")
+    expect(phone.locator("#monthly_income")).to_have_value("1000000")  # the saved bracket, preselected
+    phone.select_option("#monthly_income", "4950000")
+    phone.check("#payment_period-2")  # 6 months
+    live = phone.locator('#contribution [data-out="period"]')
+    # March at the normal 56.300 (JKK 49.500 + JKM 6.800), April–August halved to 28.150 each
+    expect(live).to_have_text("Rp197.050")
+    live = live.inner_text()
+    phone.click("#submit")
+    phone.goto(f"/pendaftaran/{number}")
+    expect(phone.locator('.contribution [data-out="period"]')).to_have_text(live)
