@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from outreach.enroll import service
 from outreach.enroll.service import local_today
 from outreach.extensions import db
 from outreach.models import Registration, RegistrationEvent, Visit
@@ -346,6 +347,25 @@ def test_officer_corrects_a_pending_registration_and_the_edit_is_recorded(app, o
         assert edit.changes["monthly_income"] == [1_000_000, 3_000_000]
         assert edit.changes["programs"] == [["JKK", "JKM"], ["JKK", "JKM", "JHT"]]
         assert "nik" not in edit.changes
+
+
+def test_an_edit_racing_a_coordinators_move_is_refused_not_merged(app, officer, client, visit_id, auth, monkeypatch):
+    """The coordinator verifies while the officer's correction is on its way: the verification stands."""
+    number = officer.register(visit_id, worker()).headers["Location"].rsplit("/", 1)[1]
+    real_store = service.store_fields
+
+    def coordinator_moves_meanwhile(registration, checked, start):
+        real_store(registration, checked, start)
+        with db.engine.begin() as other:  # another request, committed between the check and the write
+            other.execute(db.update(Registration).values(status="verified", version=Registration.version + 1))
+
+    monkeypatch.setattr(service, "store_fields", coordinator_moves_meanwhile)
+    response = client.post(f"/pendaftaran/{number}/ubah", data={
+        **worker(address="Dusun II"), "csrf_token": auth.token(), "submit": "x"})
+    assert response.status_code == 302
+    assert "baru saja diubah koordinator" in client.get(response.headers["Location"]).get_data(as_text=True)
+    (r,) = saved(app)
+    assert (r.status, r.version, r.address) == ("verified", 2, worker()["address"])
 
 
 def test_a_returned_registration_shows_the_note_and_goes_back_to_pending_when_corrected(

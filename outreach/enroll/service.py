@@ -439,8 +439,15 @@ def update(registration: Registration, c: Checked, user, version: int | None) ->
     changes = {name: [shown(name, before[name]), shown(name, c.values[name])]
                for name in STORED if before[name] != c.values[name]}
     if changes:
-        registration.version += 1
-        registration.updated_at = utcnow()
+        # The WHERE on version makes the check and the write one step, as transition() does: a coordinator's
+        # move that landed since the officer opened the form wins, and this edit is refused, not merged.
+        seen = registration.version
+        claimed = db.session.execute(db.update(Registration).where(
+            Registration.id == registration.id, Registration.version == seen).values(
+            version=seen + 1, updated_at=utcnow())).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            raise Stale()
         db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="edited",
                                          changes=changes))
         audit.record("edit", registration, user_id=user.id, fields=sorted(changes))
