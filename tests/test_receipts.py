@@ -185,3 +185,16 @@ def test_lookup_is_rate_limited_with_a_clear_page(database_url, app):
     codes = [client.post("/cek", data={"number": "BS-0101-000001", "birth_date": BIRTH}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert "Terlalu banyak permintaan" in client.post("/cek", data={"number": "x", "birth_date": "y"}).get_data(as_text=True)
+
+
+def test_print_views_size_the_paper_in_millimetres(client, number):
+    """A6 and the 58 mm slip; Chromium ignores `size: A6` and prints US Letter (the print itself: tests/browser)."""
+    css = client.get("/static/app.css").get_data(as_text=True)
+    assert re.search(r"@page \{ size: 105mm 148mm;", css) and re.search(r"@page slip \{ size: 58mm ", css)
+    assert ".receipt [data-out] { white-space: nowrap; }" in css  # amounts never split across lines
+    a6 = client.get(f"/pendaftaran/{number}/tanda-terima").get_data(as_text=True)
+    slip = client.get(f"/pendaftaran/{number}/tanda-terima?format=slip").get_data(as_text=True)
+    assert '<article class="receipt"' in a6 and '<article class="receipt slip"' in slip
+    for page in (a6, slip):  # what surrounds the receipt stays on screen
+        assert page.count('class="actions no-print"') == 1 and page.count('class="card no-print"') == 1
+        assert re.search(r'<dd data-out="period">Rp[\d.]+</dd>', page)
