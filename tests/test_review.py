@@ -203,6 +203,11 @@ def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
     assert siti not in coordinator.get("/tinjau?occupation=petani").get_data(as_text=True)
     assert budi not in coordinator.get("/tinjau?q=0001").get_data(as_text=True)  # last four NIK digits
     assert siti not in coordinator.get("/tinjau?q=budi").get_data(as_text=True)
+    for typed in (siti, siti.lower(), f"  {siti} ", siti[-6:]):  # the whole number (any case) or a piece of it
+        found = coordinator.get("/tinjau", query_string={"q": typed}).get_data(as_text=True)
+        assert siti in found and budi not in found, typed
+    for wildcard in ("%", "_", "BS-%"):
+        assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
     today = date.today().isoformat()
     assert siti in coordinator.get(f"/tinjau?from={today}&to={today}").get_data(as_text=True)
     assert siti not in coordinator.get("/tinjau?to=2020-01-01").get_data(as_text=True)

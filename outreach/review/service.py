@@ -185,15 +185,26 @@ def apply_filters(query, f: Filters, with_status: bool = True):
         # flags is a JSON list; its text form holds each flag in quotes on SQLite and PostgreSQL alike
         query = query.where(cast(Registration.flags, String).like(f'%"{f.flag}"%'))
     if f.q:
-        q = f.q.strip()
-        conditions = [Registration.number.ilike(f"%{q}%")]
-        digits = normalise_nik(q)
-        if len(digits) == 4 and digits.isdigit():
-            conditions.append(Registration.nik_last4 == digits)
-        if key := name_key(q):
-            conditions.append(Registration.name_key.contains(key))
-        query = query.where(db.or_(*conditions))
+        query = query.where(search_condition(f.q))
     return query
+
+
+FULL_NUMBER = re.compile(r"BS-\d{4}-\d{6}", re.ASCII)
+
+
+def search_condition(raw: str):
+    """What a coordinator types, read the cheapest way that answers it: a whole registration number or four
+    NIK digits are index look-ups; only a name or a piece of a number needs a scan."""
+    q = raw.strip()
+    if FULL_NUMBER.fullmatch(q.upper()):
+        return Registration.number == q.upper()
+    digits = normalise_nik(q)
+    if len(digits) == 4 and digits.isdigit():
+        return Registration.nik_last4 == digits
+    conditions = [Registration.number.icontains(q, autoescape=True)]
+    if key := name_key(q):
+        conditions.append(Registration.name_key.contains(key, autoescape=True))
+    return db.or_(*conditions)
 
 
 def counts_by_status(user: User, f: Filters) -> dict[str, int]:
