@@ -1,6 +1,9 @@
 """Logging in and out, remembering the phone, locking out guessers, changing passwords."""
+from datetime import timedelta
+
 from outreach.extensions import db
 from outreach.models import LoginThrottle, User
+from outreach.models.types import utcnow
 from tests.conftest import PASSWORD
 
 
@@ -60,6 +63,16 @@ def test_unknown_usernames_lock_the_same_way(app, auth):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         auth.login("hantu", "tebak-tebak")
     assert "Terlalu banyak percobaan" in auth.login("hantu", "tebak-tebak").get_data(as_text=True)
+
+
+def test_old_failures_of_guessed_usernames_are_forgotten(app, auth):
+    auth.login("tebakan1", "salah-salah")
+    with app.app_context():  # an hour later, long after its window
+        db.session.execute(db.update(LoginThrottle).values(first_failure_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    auth.login("tebakan2", "salah-salah")
+    with app.app_context():
+        assert db.session.scalars(db.select(LoginThrottle.username)).all() == ["tebakan2"]
 
 
 def test_a_successful_login_clears_the_failures(app, auth, users):

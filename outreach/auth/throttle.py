@@ -25,6 +25,10 @@ def minutes_locked(username: str) -> int:
 def record_failure(username: str) -> None:
     window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
     now = utcnow()
+    # Guessed usernames leave a row each: forget those whose window and lock are over, so the table stays small.
+    db.session.execute(db.delete(LoginThrottle).where(
+        LoginThrottle.username != username, LoginThrottle.first_failure_at < now - window,
+        db.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
     row = db.session.get(LoginThrottle, username)
     if row is None:
         row = LoginThrottle(username=username, failures=0, first_failure_at=now)
