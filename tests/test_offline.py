@@ -48,3 +48,22 @@ def test_officer_pages_carry_the_outbox_and_its_texts(client, auth, users):
     assert 'data-counter="%(n)s menunggu dikirim"' in page and "js/outbox.js" in page
     client.get("/bahasa/en?next=/")
     assert 'data-counter="%(n)s waiting to be sent"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_refused_entry_is_corrected_on_a_form_of_the_outbox_own(client, auth, users):
+    """/outbox/perbaiki: the registration form outside any visit, filled on the phone from the entry."""
+    assert client.get("/outbox/perbaiki").status_code == 302
+    auth.login("koord1")
+    assert client.get("/outbox/perbaiki").status_code == 403
+    auth.logout()
+    auth.login("petugas1")
+    page = client.get("/outbox/perbaiki?outbox=x").get_data(as_text=True)
+    assert 'id="register-form"' in page and "data-visit-id" not in page
+    assert 'data-fix-form="/outbox/perbaiki"' in client.get("/outbox").get_data(as_text=True)
+
+
+def test_the_session_answer_names_the_officer_for_the_outbox(client, auth, users):
+    assert client.get("/api/v1/session").status_code == 401
+    auth.login("petugas1")
+    data = client.get("/api/v1/session").get_json()
+    assert data["user_id"] == users["officer"] and data["role"] == "officer" and data["csrf_token"]

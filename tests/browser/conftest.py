@@ -95,7 +95,7 @@ def fill_worker(page, nik="1903 0155 0890 0001", name="Siti Aminah", sex="F", bo
     page.select_option("#occupation", "nelayan")
     page.fill("#work_location", "Pelabuhan Sadai")
     if income:
-        page.fill("#monthly_income", income)
+        page.select_option("#monthly_income", income)  # a bracket's base (PP 44/2015)
     page.fill("#heir_name", "Ahmad Fauzi")
     page.select_option("#heir_relation", "pasangan")
     page.check("#consent")

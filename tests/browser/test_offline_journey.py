@@ -22,7 +22,8 @@ def start_visit(page) -> str:
 
 
 def fill(page, nik, name, born="1990-08-15"):
-    fill_worker(page, nik=nik, name=name, sex="M", born=born, income="1000000")
+    fill_worker(page, nik=nik, name=name, sex="M", born=born)
+    page.select_option("#monthly_income", "1000000")  # the lowest income bracket
 
 
 def counter(page):
