@@ -34,6 +34,11 @@ STATUSES = ["pending"] * 5 + ["verified", "submitted", "active", "active", "retu
 FUNDING = ["self"] * 6 + ["apbd"] * 3 + ["sponsor"]
 
 
+
+def bench_number(i: int) -> str:
+    """Numbers in the real BS-YYMM-NNNNNN shape (the search reads them so), a million to a month."""
+    return f"BS-{2601 + (i // 1_000_000) % 12:04d}-{i % 1_000_000:06d}"
+
 def fill(rows: int, officer_id: int) -> None:
     villages = [r.code for r in db.session.scalars(db.select(Region).where(Region.level == "village",
                                                                            Region.code.like("19.03.%")))]
@@ -49,7 +54,7 @@ def fill(rows: int, officer_id: int) -> None:
         for i in range(start, min(start + 20_000, rows)):
             village = rng.choice(villages)
             when = now - timedelta(minutes=(rows - i) + (rng.randint(0, 3000) if rng.random() < 0.05 else 0))
-            batch.append({**base, "number": f"BQ-{i:09d}", "client_id": f"00000000-0000-4000-8000-{i:012d}",
+            batch.append({**base, "number": bench_number(i), "client_id": f"00000000-0000-4000-8000-{i:012d}",
                           "occupation": rng.choice(OCCUPATIONS), "funding": rng.choice(FUNDING),
                           "flags": ["minor"] if rng.random() < 0.03 else [],
                           # offline captures synced late: dates out of id order now and then
@@ -109,7 +114,8 @@ def main() -> None:
                 "funding filter": service.Filters(kecamatan=kecamatan, funding="sponsor"),
                 "flag filter (minor)": service.Filters(kecamatan=kecamatan, flag="minor"),
                 "search by name": service.Filters(kecamatan=kecamatan, q="Pekerja 4242"),
-                "search by number": service.Filters(kecamatan=kecamatan, q="BQ-000004242"),
+                "search by number": service.Filters(kecamatan=kecamatan, q=bench_number(4242)),
+                "search by part of a number": service.Filters(kecamatan=kecamatan, q="004242"),
                 "search by last 4 NIK": service.Filters(kecamatan=kecamatan, q="4242"),
             }
             for label, f in cases.items():
