@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from outreach import audit
 from outreach.domain.masking import mask_nik
 from outreach.enroll import service
+from outreach.enroll.access import duplicate_link
 from outreach.extensions import db
-from outreach.models import Registration, Visit
+from outreach.inputs import as_int
+from outreach.models import Registration
 from outreach.models.types import utcnow
 from outreach.receipts import service as receipts
 from outreach.review import service as review
@@ -68,35 +71,48 @@ def create_registration():
     client_id = service.canonical_client_id(data.get("client_id"))
     if client_id is None:
         return unprocessable({"client_id": [_("client_id harus UUID yang dibuat perangkat.")]})
-    known = service.by_client_id(client_id)
-    if known:  # a retry of something already saved: the same answer, nothing new
-        return jsonify(with_status_url(known)), 200
-    visit_id = data.get("visit_id")
-    if visit_id is not None:
-        visit = db.session.get(Visit, visit_id) if isinstance(visit_id, int) else None
-        if visit is None or visit.officer_id != current_user.id:
-            return unprocessable({"visit_id": [_("Kunjungan tidak ditemukan.")]})
-    today = service.local_today()
-    checked = service.check(data, today)
-    if not checked.ok:
-        return unprocessable(checked.errors, **duplicate_of(checked.duplicate))
     try:
-        registration, created = service.create(checked, current_user.id, visit_id, client_id, today,
-                                               service.parse_captured_at(data.get("captured_at"), utcnow()))
-    except service.DuplicateNik as dup:
-        return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
+        known = service.by_client_id(client_id, current_user.id)
+        if known:  # a retry of something already saved: the same answer, nothing new
+            return jsonify(with_status_url(known)), 200
+        visit_id = data.get("visit_id")
+        today = service.local_today()
+        checked = service.check(data, today)
+        captured_at = service.parse_captured_at(data.get("captured_at"), utcnow())
+        if problem := service.visit_problem(visit_id, current_user.id, captured_at):
+            checked.errors["visit_id"] = [problem]
+        if not checked.ok:
+            if same := service.already_saved(checked, client_id, current_user.id):  # lost a race to itself
+                return jsonify(with_status_url(same)), 200
+            return unprocessable(checked.errors, **duplicate_of(checked.duplicate))
+        try:
+            registration, created = service.create(checked, current_user.id, visit_id, client_id, today, captured_at)
+        except service.DuplicateNik as dup:
+            return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
+    except service.ClientIdTaken:
+        return client_id_taken()
     return jsonify(with_status_url(registration)), 201 if created else 200
 
 
+def client_id_taken():
+    message = _("client_id ini sudah dipakai. Buat client_id baru lalu kirim lagi.")
+    return jsonify(error=message, errors={"client_id": [message]}), 409
+
+
 def duplicate_of(existing: Registration | None) -> dict:
-    return {"duplicate": {"number": existing.number, "status": existing.status}} if existing else {}
+    """The registration that already holds the NIK, with the page the officer may open to show the worker:
+    its receipt if theirs, else its public status page."""
+    if existing is None:
+        return {}
+    url = duplicate_link(existing, external=True)
+    return {"duplicate": {"number": existing.number, "status": existing.status, "url": url}}
 
 
 @bp.get("/registrations")
 @role_required("officer")
 def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = service.own_registrations(current_user.id, q, request.args.get("before", type=int), PAGE)
+    rows, next_before = service.own_registrations(current_user.id, q, as_int(request.args.get("before")), PAGE)
     return jsonify(registrations=[represent(r) for r in rows], next_before=next_before)
 
 
@@ -121,7 +137,11 @@ def registration_in_scope(number: str) -> Registration:
 @bp.get("/registrations/<number>")
 @role_required("officer", "coordinator", "admin")
 def get_registration(number: str):
-    return jsonify(detailed(registration_in_scope(number)))
+    r = registration_in_scope(number)
+    if r.officer_id != current_user.id:  # a look by anyone but its own officer, as on the HTML pages
+        audit.record("view", r, page=request.endpoint)
+        db.session.commit()
+    return jsonify(detailed(r))
 
 
 @bp.post("/registrations/<number>/transition")
@@ -140,5 +160,6 @@ def transition(number: str):
     except review.Refused as refusal:
         db.session.rollback()
         db.session.refresh(r)
-        return jsonify(error=refusal.messages[0], messages=refusal.messages, registration=detailed(r)), refusal.status
+        return jsonify(error=refusal.messages[0], messages=refusal.messages, errors=refusal.fields,
+                       registration=detailed(r)), refusal.status
     return jsonify(detailed(r))
