@@ -99,3 +99,16 @@ def fill_worker(page, nik="1903 0155 0890 0001", name="Siti Aminah", sex="F", bo
     page.fill("#heir_name", "Ahmad Fauzi")
     page.select_option("#heir_relation", "pasangan")
     page.check("#consent")
+
+
+def correct_the_duplicate_nik(page):
+    """On the filled-in correction form the server's message sits at the NIK: the officer types the worker's
+    real NIK and birth date, saves, and lands on the pending registration."""
+    from playwright.sync_api import expect  # here: without playwright the browser fixture skips with its reason
+
+    expect(page.locator("#nik-error")).to_contain_text("NIK ini sudah terdaftar")
+    expect(page.locator("#full_name")).to_have_value("Nelayan Satu Lagi")
+    page.fill("#nik", "1903011708920003")
+    page.fill("#birth_date", "1992-08-17")
+    page.click("#submit")
+    expect(page.locator("[data-registration]")).to_have_attribute("data-status", "pending")

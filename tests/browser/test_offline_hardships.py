@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from outreach.extensions import db
 from outreach.models import Registration, Visit
-from tests.browser.conftest import login
+from tests.browser.conftest import correct_the_duplicate_nik, login
 from tests.browser.test_offline_journey import capture_offline, count, counter, expect_all_sent, fill, start_visit
 from tests.conftest import PASSWORD
 
@@ -351,12 +351,7 @@ def test_a_refused_entry_of_a_visit_closed_meanwhile_is_corrected_from_the_outbo
     page.reload()
     page.locator("[data-outbox-waiting] li a", has_text="Perbaiki").click()
     expect(page).to_have_url(re.compile(r"/outbox/perbaiki\?outbox="))
-    expect(page.locator("#nik-error")).to_contain_text("NIK ini sudah terdaftar")
-    expect(page.locator("#full_name")).to_have_value("Nelayan Satu Lagi")
-    page.fill("#nik", "1903011708920003")
-    page.fill("#birth_date", "1992-08-17")
-    page.click("#submit")
-    expect(page.locator("[data-registration]")).to_have_attribute("data-status", "pending")
+    correct_the_duplicate_nik(page)
     assert count(app) == 2
     with app.app_context():
         corrected = db.session.scalar(db.select(Registration).where(Registration.full_name == "Nelayan Satu Lagi"))

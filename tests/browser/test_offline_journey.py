@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from outreach.extensions import db
 from outreach.models import Registration
-from tests.browser.conftest import fill_worker, login
+from tests.browser.conftest import correct_the_duplicate_nik, fill_worker, login
 from tests.conftest import PASSWORD
 
 
@@ -124,12 +124,7 @@ def test_a_duplicate_nik_lands_in_the_outbox_with_the_servers_message(app, no_sw
     expect(entry.locator('[data-field="nik"]')).to_contain_text("NIK ini sudah terdaftar")
     assert count(app) == 1
     entry.locator("a", has_text="Perbaiki").click()  # back to the form, filled in, the message at the NIK
-    expect(page.locator("#nik-error")).to_contain_text("NIK ini sudah terdaftar")
-    expect(page.locator("#full_name")).to_have_value("Nelayan Satu Lagi")
-    page.fill("#nik", "1903011708920003")
-    page.fill("#birth_date", "1992-08-17")
-    page.click("#submit")
-    expect(page.locator("[data-registration]")).to_have_attribute("data-status", "pending")
+    correct_the_duplicate_nik(page)
     assert count(app) == 2
     expect_all_sent(page)
 
