@@ -119,7 +119,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
 
     def text(name: str, required_message: str | None = None) -> str:
         raw = data.get(name)
-        value = " ".join((raw or "").split())  # also drops control characters
+        value = " ".join((raw or "").split())  # collapses whitespace (outreach.inputs dropped control characters)
         if name in LIMITS and len(value) > LIMITS[name]:
             err[name].append(_("Paling banyak %(n)s karakter.", n=LIMITS[name]))
         elif required_message and not value:
