@@ -33,3 +33,22 @@ def test_the_menu_fits_the_role_and_a_forbidden_page_leads_back(phone, users, us
     expect(phone.locator("[data-error='404'] h1")).to_have_text("Halaman tidak ditemukan")
     phone.click('a[data-lang="en"]')
     expect(phone.locator("[data-error='404'] h1")).to_have_text("Page not found")
+
+
+def test_coordinator_and_admin_pages_have_44px_tap_targets(phone, users, app):
+    """The queue's pick boxes and the lone "back" links are fingers' work on a phone too."""
+    from tests.browser.test_login_journey import tap_targets_too_small
+    from tests.conftest import Auth
+    from tests.enrollment import Officer, worker
+
+    client = app.test_client()
+    Auth(client).login("petugas1")
+    officer = Officer(client, Auth(client))
+    assert officer.register(officer.start_visit(), worker()).status_code == 302  # one row in the queue
+
+    login(phone, "admin1", PASSWORD)
+    phone.goto(f"/admin/pengguna/{users['officer']}")
+    assert tap_targets_too_small(phone, "main p > a") == []
+    phone.goto("/tinjau")
+    assert_no_horizontal_scroll(phone)
+    assert tap_targets_too_small(phone, ".row input[type=checkbox]") == []
