@@ -31,19 +31,19 @@ def live_counts(group_column):
 
 
 def scope():
-    """(kecamatan or None, the regions to chart, the column that groups registrations by them).
+    """(kecamatan or None, the regions to chart).
 
     Coordinators see the desa of their kecamatan; admins see the eight kecamatan, or one kecamatan's
     desa when they choose it."""
     chosen = current_user.kecamatan_code if current_user.has_role("coordinator") else request.args.get("kecamatan")
     kecamatan = db.session.get(Region, chosen) if chosen else None
     if kecamatan is None or kecamatan.parent_code != "19.03":
-        return None, Region.kecamatan_of_district(), Registration.kecamatan_code
+        return None, Region.kecamatan_of_district()
     desa = db.session.scalars(db.select(Region).where(Region.parent_code == kecamatan.code).order_by(Region.name)).all()
-    return kecamatan, desa, Registration.village_code
+    return kecamatan, desa
 
 
-def coverage_rows(regions, column, kecamatan):
+def coverage_rows(regions, kecamatan):
     """Coverage of each region, and of the chosen kecamatan as a whole.
 
     Numerator and denominator always cover the same desa: a region with its own target counts all its
@@ -62,15 +62,13 @@ def coverage_rows(regions, column, kecamatan):
         desa_of.setdefault(code[:8], []).append(code)
 
     def row(region):
-        desa, with_target = desa_of.get(region.code, [region.code]), None  # a desa is its own only desa
-        target = targets.get(region.code)
-        counted = desa
+        desa = desa_of.get(region.code, [region.code])  # a desa is its own only desa
+        target, counted, with_target = targets.get(region.code), desa, None
         if not target and region.code in desa_of:  # a kecamatan without a target of its own
-            counted = [d for d in desa if d in targets]
-            target = sum(targets[d] for d in counted) or None
-            with_target = (len(counted), len(desa)) if target else None
-        if not target:
-            counted = desa  # no coverage to show: the plain count
+            targeted = [d for d in desa if d in targets]
+            if sum(targets[d] for d in targeted):
+                counted, target = targeted, sum(targets[d] for d in targeted)
+                with_target = (len(targeted), len(desa))
         n_enrolled = sum(enrolled.get(d, 0) for d in counted)
         return {"region": region, "enrolled": n_enrolled, "active": sum(active.get(d, 0) for d in counted),
                 "target": target, "with_target": with_target,
@@ -83,7 +81,7 @@ def coverage_rows(regions, column, kecamatan):
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
 def show():
-    kecamatan, regions, column = scope()
+    kecamatan, regions = scope()
     form = TargetForm()
     status = 200
     choices = ([kecamatan] if kecamatan else []) + list(regions)
@@ -101,7 +99,7 @@ def show():
             return redirect(url_for("dashboard.show", kecamatan=drilled))
     if form.is_submitted():
         status = 422  # like every other form: the errors are next to the fields
-    coverage, total = coverage_rows(regions, column, kecamatan)
+    coverage, total = coverage_rows(regions, kecamatan)
     return render_template("dashboard/show.html", form=form, baseline=BASELINE, coverage=coverage, total=total,
                            kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
                            occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
