@@ -26,9 +26,9 @@ from outreach import create_app  # noqa: E402
 from outreach.extensions import db  # noqa: E402
 from outreach.models import Region, Registration, User  # noqa: E402
 from outreach.models.types import utcnow  # noqa: E402
-from outreach.regions import load_regions  # noqa: E402
+from outreach.services.regions import load_regions  # noqa: E402
 from outreach.domain.occupations import CODES as OCCUPATIONS  # noqa: E402
-from outreach.review import service  # noqa: E402
+from outreach.services import queue as service  # noqa: E402
 
 STATUSES = ["pending"] * 5 + ["verified", "submitted", "active", "active", "returned", "rejected"]
 FUNDING = ["self"] * 6 + ["apbd"] * 3 + ["sponsor"]
@@ -84,6 +84,7 @@ def main() -> None:
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         load_regions()
+        db.session.commit()
         def user(username, **fields):  # a scratch database may be reused by a second run
             found = db.session.scalar(db.select(User).where(User.username == username))
             return found or User(username=username, password_hash="x", **fields)

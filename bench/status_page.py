@@ -21,7 +21,7 @@ from flask_migrate import upgrade  # noqa: E402
 from outreach import create_app  # noqa: E402
 from outreach.extensions import db  # noqa: E402
 from outreach.models import User  # noqa: E402
-from outreach.regions import load_regions  # noqa: E402
+from outreach.services.regions import load_regions  # noqa: E402
 
 ROUNDS = 300
 
@@ -42,6 +42,7 @@ def main() -> None:
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         load_regions()
+        db.session.commit()
         officer = User(username="petugas", full_name="Petugas", role="officer", kecamatan_code="19.03.01")
         officer.set_password("rahasia-123")
         db.session.add(officer)

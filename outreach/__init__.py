@@ -8,7 +8,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, inputs, security
+    from outreach import cli, errors, i18n, inputs, labels, security
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
 
@@ -54,6 +54,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)
+    labels.init_app(app)  # the words for codes, in every template
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

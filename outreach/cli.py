@@ -8,17 +8,18 @@ from werkzeug.serving import run_simple
 from outreach import demo as demo_data
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.domain.phone import normalise_mobile
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import Region, User
-from outreach.regions import load_regions
+from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
 regions_cli = AppGroup("regions", help="Kemendagri region lists.")
 
 DEMO_ACCOUNTS = (
     # username, password, role, full name, kecamatan (Toboali)
-    ("petugas", "petugas-demo", "officer", "Petugas Demo", "19.03.01"),
-    ("koordinator", "koordinator-demo", "coordinator", "Koordinator Demo", "19.03.01"),
+    ("petugas", "petugas-demo", "officer", "Petugas Demo", f"{DISTRICT_CODE}.01"),
+    ("koordinator", "koordinator-demo", "coordinator", "Koordinator Demo", f"{DISTRICT_CODE}.01"),
     ("admin", "admin-demo", "admin", "Admin Demo", None),
 )
 
@@ -28,9 +29,9 @@ def kecamatan_code(value: str | None) -> str | None:
     if not value:
         return None
     digits = "".join(c for c in value if c.isdigit())
-    code = {2: f"19.03.{digits}", 6: f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"}.get(len(digits), value)
+    code = {2: f"{DISTRICT_CODE}.{digits}", 6: f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"}.get(len(digits), value)
     region = db.session.get(Region, code)
-    if region is None or region.parent_code != "19.03":
+    if region is None or region.parent_code != DISTRICT_CODE:
         names = ", ".join(f"{r.code} {r.name}" for r in Region.kecamatan_of_district())
         raise click.BadParameter(f"not a kecamatan of Bangka Selatan (run `regions load` first?). Known: {names}")
     return code
@@ -100,6 +101,7 @@ def deactivate_user(username):
 def load_regions_command():
     """Load Indonesia's provinces, regencies and kecamatan and Bangka Selatan's desa."""
     counts = load_regions()
+    db.session.commit()
     click.echo("regions: {added} added, {updated} updated, {total} in all".format(**counts))
 
 
@@ -114,6 +116,7 @@ def demo(port, host, no_serve):
         raise click.ClickException("demo accounts have known passwords: refused when OUTREACH_ENV=production")
     upgrade(directory=current_app.extensions["migrate"].directory)
     counts = load_regions()
+    db.session.commit()
     click.echo("regions: {total} loaded".format(**counts))
     click.echo("demo accounts (username / password):")
     accounts = {}
@@ -121,6 +124,7 @@ def demo(port, host, no_serve):
         accounts[role] = save_user(username, password, role, name, None, kecamatan)
         click.echo(f"  {role:<12} {username} / {password}")
     made = demo_data.seed(accounts["officer"].id, accounts["coordinator"].id)
+    db.session.commit()
     click.echo(f"demo registrations: {made} created" if made else "demo registrations: already there")
     if not no_serve:
         click.echo(f"serving on http://{host}:{port}/")

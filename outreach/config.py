@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from outreach.domain.clock import TIMEZONE
+
 
 def database_url(raw: str | None, instance_path: str) -> str:
     """The SQLAlchemy URL: SQLite in the instance folder unless DATABASE_URL says otherwise.
@@ -56,7 +58,7 @@ def from_env(instance_path: str) -> dict:
         # hide_parameters: database errors must not write NIKs or birth dates into the logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "id",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ("id", "en"),
         # Officers stay logged in on their own phone for a month when they tick "remember me".
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),

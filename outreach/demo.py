@@ -13,12 +13,13 @@ from outreach.domain import workflow
 from outreach.domain.contribution import contribution_for
 from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.occupations import CODES, TRANSPORT
-from outreach.enroll.consent import CONSENT_VERSION
-from outreach.enroll.service import next_number
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
+from outreach.labels import CONSENT_VERSION
 from outreach.models import CoverageTarget, Region, Registration, RegistrationEvent
 from outreach.models.types import utcnow
-from outreach.receipts import service as receipts
+from outreach.services import receipts
+from outreach.services.registrations import next_number
 
 FIRST = ["Siti", "Nur", "Dewi", "Sri", "Rina", "Yanti", "Ahmad", "Budi", "Rudi", "Hendra", "Joko", "Agus", "Rahmat",
          "Fitri", "Wahyu", "Indah", "Dedi", "Eko", "Hasan", "Lina", "Ujang", "Ayu", "Bayu", "Citra"]
@@ -61,7 +62,7 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
         return 0
     rng = rng or random.Random(2411)
     villages = db.session.scalars(db.select(Region).where(Region.level == "village",
-                                                          Region.code.like("19.03.%"))).all()
+                                                          Region.code.like(DISTRICT_CODE + ".%"))).all()
     today, now = date.today(), utcnow()
     used = set(db.session.scalars(db.select(Registration.nik)))
     earlier = []  # (full_name, born, village) of rows made so far, for a few probable duplicates
@@ -149,5 +150,5 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
         if db.session.get(CoverageTarget, village.code) is None:
             db.session.add(CoverageTarget(region_code=village.code, informal_workers=rng.randint(40, 120),
                                           updated_by=coordinator_id))
-    db.session.commit()
+    db.session.flush()
     return count

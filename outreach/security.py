@@ -1,5 +1,6 @@
-"""Headers on every response, the proxies we trust, and the role checks views use."""
+"""Headers on every response, the proxies we trust, the role checks views use, and safe redirects."""
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user, login_required
@@ -56,3 +57,14 @@ def rerender_on_csrf_error(view):
     form with what was typed (errors.py) instead of a bare 400 that loses a long form."""
     view.rerender_on_csrf_error = True
     return view
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never bounce a user to another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or not target.isprintable()):  # a CR/LF would end up in the Location header
+        return default
+    return target

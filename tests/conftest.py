@@ -11,7 +11,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 from outreach import create_app  # noqa: E402
 from outreach.extensions import db  # noqa: E402
 from outreach.models import User  # noqa: E402
-from outreach.regions import load_regions  # noqa: E402
+from outreach.services.regions import load_regions  # noqa: E402
 
 TOBOALI, LEPAR = "19.03.01", "19.03.02"
 PASSWORD = "rahasia-123"
@@ -54,6 +54,7 @@ def app(database_url):
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         load_regions()
+        db.session.commit()
     return app
 
 

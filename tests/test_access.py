@@ -41,7 +41,7 @@ ACCESS = {
     "review.audit_trail": {"coord", "coord_other", "admin"},
     "dashboard.show": {"coord", "coord_other", "admin"},
     "offline.outbox": {"owner", "officer2"},
-    "offline.correct": {"owner", "officer2"},
+    "enroll.correct_offline": {"owner", "officer2"},
     "api.session_info": EVERYONE,
     "api.create_registration": {"owner", "officer2"},
     "api.list_registrations": {"owner", "officer2"},

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from outreach.enroll import service
+from outreach.services import registrations as service
 from outreach.extensions import db
 from outreach.models import Registration
 from tests.conftest import Auth

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from outreach.enroll import service
-from outreach.enroll.service import local_today
+from outreach.domain.clock import local_today
+from outreach.services import registrations as service
 from outreach.extensions import db
 from outreach.models import Registration, RegistrationEvent, Visit
 from tests.conftest import Auth

@@ -25,8 +25,8 @@ def enroll(officer, visit_id, **changes) -> str:
 @pytest.fixture(autouse=True)
 def kept_files(tmp_path, monkeypatch):
     """Previewed KPJ files wait in a scratch folder, not in the repository's instance folder."""
-    from outreach.review import service
-    monkeypatch.setattr(service, "UPLOAD_DIR", str(tmp_path / "kpj-imports"))
+    from outreach.services import kpj_import
+    monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(tmp_path / "kpj-imports"))
     return tmp_path / "kpj-imports"
 
 
@@ -325,7 +325,7 @@ def test_kpj_import_with_one_bad_row_applies_nothing(app, officer, visit_id, coo
 
 def test_kpj_import_rolls_back_when_a_row_changes_under_it(app, officer, visit_id, coordinator, monkeypatch):
     a, b = submitted(app, officer, visit_id, coordinator, 2)
-    from outreach.review import service
+    from outreach.services import review as service
     real = service.transition
     calls = {"n": 0}
 
@@ -474,7 +474,7 @@ def login_as(app, username):
 def test_a_kpj_taken_between_the_check_and_the_write_is_refused_next_to_the_field(app, officer, visit_id, coordinator,
                                                                                   monkeypatch):
     """The friendly check can be raced (two coordinators at once); the unique index still refuses, as a 422."""
-    from outreach.review import service
+    from outreach.services import review as service
     first, second, third = submitted(app, officer, visit_id, coordinator, 3)
     assert move(coordinator, first, "active", kpj="12345678901").status_code == 302
     monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)  # as if both checked at once
@@ -524,7 +524,7 @@ def test_the_database_refuses_a_second_registration_with_the_same_kpj(app, users
 
 def test_a_kpj_import_racing_another_coordinator_applies_nothing_and_names_the_row(app, officer, visit_id,
                                                                                     coordinator, monkeypatch):
-    from outreach.review import service
+    from outreach.services import review as service
     a, b, c = submitted(app, officer, visit_id, coordinator, 3)
     monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)
     assert move(coordinator, c, "active", kpj="22222222222").status_code == 302
@@ -538,10 +538,10 @@ def test_a_kpj_import_racing_another_coordinator_applies_nothing_and_names_the_r
 # 2. Return reasons: chosen by the coordinator, shown as a category to the worker, cleared on correction
 
 def status_page(app, number) -> str:
-    from outreach.receipts import service as receipts
+    from outreach.services import receipts
     with app.app_context():
         r = db.session.scalar(db.select(Registration).where(Registration.number == number))
-        token = receipts.token_of(receipts.current(r, r.officer_id))
+        token = receipts.token_of(receipts.current(r))
     return app.test_client().get(f"/s/{token}").get_data(as_text=True)
 
 
@@ -730,7 +730,7 @@ def test_weekly_trend_counts_a_morning_registration_on_its_wib_day(app, users, c
     from datetime import datetime, timedelta, timezone
 
     from outreach.dashboard.views import WEEKS
-    from outreach.enroll.service import LOCAL_TZ
+    from outreach.domain.clock import LOCAL_TZ
     today = datetime.now(LOCAL_TZ).date()
     monday = today - timedelta(days=today.weekday())
     morning = datetime.combine(monday, datetime.min.time(), tzinfo=LOCAL_TZ).replace(hour=6, minute=30)

@@ -5,9 +5,9 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from outreach.auth.forms import new_password_fields
 from outreach.domain.accounts import ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.domain.phone import normalise_mobile
+from outreach.fields import new_password_fields
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Petugas lapangan")),

@@ -1,23 +1,22 @@
 """JSON API, version 1: the registration form's twin, for the offline outbox and scripts.
 
-Session auth with the CSRF token in `X-CSRFToken`; the same checks as the HTML form (enroll.service).
+Session auth with the CSRF token in `X-CSRFToken`; the same submission call as the HTML form
+(services.registrations.submit): this module only turns its outcomes into JSON.
 """
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from outreach import audit
+from outreach.domain.clock import local_today
 from outreach.domain.masking import mask_nik
-from outreach.enroll import service
-from outreach.enroll.access import duplicate_link
 from outreach.extensions import db
 from outreach.inputs import as_int
 from outreach.models import Registration
 from outreach.models.types import utcnow
-from outreach.receipts import service as receipts
-from outreach.review import service as review
 from outreach.security import role_required
+from outreach.services import receipts, registrations, review
+from outreach.services.access import duplicate_link, registration_for
 
 bp = Blueprint("api", __name__)
 PAGE = 50
@@ -47,7 +46,7 @@ def represent(r: Registration) -> dict:
 
 def with_status_url(r: Registration) -> dict:
     """One registration's answer, with its status page (a receipt look-up: not for every row of a list)."""
-    return represent(r) | {"status_url": receipts.status_url(r, current_user.id)}
+    return represent(r) | {"status_url": receipts.status_url(r)}
 
 
 def unprocessable(errors: dict, **extra):
@@ -68,30 +67,17 @@ def create_registration():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return unprocessable({"_": [_("Kirim data pendaftaran sebagai objek JSON.")]})
-    client_id = service.canonical_client_id(data.get("client_id"))
+    client_id = registrations.canonical_client_id(data.get("client_id"))
     if client_id is None:
         return unprocessable({"client_id": [_("client_id harus UUID yang dibuat perangkat.")]})
-    try:
-        known = service.by_client_id(client_id, current_user.id)
-        if known:  # a retry of something already saved: the same answer, nothing new
-            return jsonify(with_status_url(known)), 200
-        visit_id = data.get("visit_id")
-        today = service.local_today()
-        checked = service.check(data, today)
-        captured_at = service.parse_captured_at(data.get("captured_at"), utcnow())
-        if problem := service.visit_problem(visit_id, current_user.id, captured_at):
-            checked.errors["visit_id"] = [problem]
-        if not checked.ok:
-            if same := service.already_saved(checked, client_id, current_user.id):  # lost a race to itself
-                return jsonify(with_status_url(same)), 200
-            return unprocessable(checked.errors, **duplicate_of(checked.duplicate))
-        try:
-            registration, created = service.create(checked, current_user.id, visit_id, client_id, today, captured_at)
-        except service.DuplicateNik as dup:
-            return unprocessable({"nik": [service.duplicate_message(dup.existing)]}, **duplicate_of(dup.existing))
-    except service.ClientIdTaken:
+    captured_at = registrations.parse_captured_at(data.get("captured_at"), utcnow())
+    outcome = registrations.submit(data, current_user.id, client_id, local_today(), data.get("visit_id"), captured_at)
+    if outcome.kind == "client_id_taken":
         return client_id_taken()
-    return jsonify(with_status_url(registration)), 201 if created else 200
+    if outcome.kind == "refused":
+        return unprocessable(outcome.checked.errors, **duplicate_of(outcome.checked.duplicate))
+    db.session.commit()
+    return jsonify(with_status_url(outcome.registration)), 201 if outcome.kind == "created" else 200
 
 
 def client_id_taken():
@@ -104,7 +90,7 @@ def duplicate_of(existing: Registration | None) -> dict:
     its receipt if theirs, else its public status page."""
     if existing is None:
         return {}
-    url = duplicate_link(existing, external=True)
+    url = duplicate_link(current_user, existing, external=True)
     return {"duplicate": {"number": existing.number, "status": existing.status, "url": url}}
 
 
@@ -112,7 +98,7 @@ def duplicate_of(existing: Registration | None) -> dict:
 @role_required("officer")
 def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = service.own_registrations(current_user.id, q, as_int(request.args.get("before")), PAGE)
+    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("before")), PAGE)
     return jsonify(registrations=[represent(r) for r in rows], next_before=next_before)
 
 
@@ -125,29 +111,18 @@ def detailed(r: Registration) -> dict:
     return with_status_url(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r)}
 
 
-def registration_in_scope(number: str) -> Registration:
-    r = db.session.scalar(db.select(Registration).where(Registration.number == number))
-    if r is None:
-        abort(404)
-    if not review.in_scope(current_user, r):
-        abort(403)
-    return r
-
-
 @bp.get("/registrations/<number>")
 @role_required("officer", "coordinator", "admin")
 def get_registration(number: str):
-    r = registration_in_scope(number)
-    if r.officer_id != current_user.id:  # a look by anyone but its own officer, as on the HTML pages
-        audit.record("view", r, page=request.endpoint)
-        db.session.commit()
+    r = registration_for(current_user, number)  # audits a look by anyone but its own officer
+    db.session.commit()
     return jsonify(detailed(r))
 
 
 @bp.post("/registrations/<number>/transition")
 @role_required("officer", "coordinator", "admin")
 def transition(number: str):
-    r = registration_in_scope(number)
+    r = registration_for(current_user, number, audited=False)
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("to"), str):
         return unprocessable({"to": [_("Sebutkan status tujuan (to).")]})
@@ -162,4 +137,5 @@ def transition(number: str):
         db.session.refresh(r)
         return jsonify(error=refusal.messages[0], messages=refusal.messages, errors=refusal.fields,
                        registration=detailed(r)), refusal.status
+    db.session.commit()
     return jsonify(detailed(r))

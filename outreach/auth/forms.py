@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
-from outreach.domain.accounts import MIN_PASSWORD
+from outreach.fields import new_password_fields
 
 
 class LoginForm(FlaskForm):
@@ -14,20 +14,6 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Ingat saya di ponsel ini"))
     submit = SubmitField(_l("Masuk"))
-
-
-def new_password_fields():
-    return (
-        PasswordField(_l("Kata sandi baru"), validators=[
-            DataRequired(_l("Isi kata sandi baru.")),
-            Length(min=MIN_PASSWORD, message=_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD)),
-            Length(max=200, message=_l("Kata sandi terlalu panjang.")),
-        ], render_kw={"autocomplete": "new-password"}),
-        PasswordField(_l("Ulangi kata sandi baru"), validators=[
-            DataRequired(_l("Ulangi kata sandi baru.")),
-            EqualTo("new_password", message=_l("Kedua kata sandi tidak sama.")),
-        ], render_kw={"autocomplete": "new-password"}),
-    )
 
 
 class PasswordForm(FlaskForm):

@@ -8,10 +8,9 @@ from outreach.auth import throttle
 from outreach.auth.forms import LoginForm, PasswordForm
 from outreach.domain.accounts import normalise_username
 from outreach.extensions import db, limiter, login
-from outreach.main.views import safe_next
 from outreach.models import User
 from outreach.models.types import utcnow
-from outreach.security import rerender_on_csrf_error
+from outreach.security import rerender_on_csrf_error, safe_next
 
 bp = Blueprint("auth", __name__)
 

@@ -6,13 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from outreach.enroll.service import LOCAL_TZ
+from outreach.dashboard.forms import TargetForm
+from outreach.domain.clock import local_midnight, local_now, local_today
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
 from outreach.models.types import local_date
-from outreach.review.forms import TargetForm
-from outreach.review.service import counts_by_status, Filters, local_midnight, scoped
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services.access import visible_to
+from outreach.services.queue import Filters, counts_by_status
 
 bp = Blueprint("dashboard", __name__)
 BASELINE = 21  # % of Bangka Selatan's workers covered in October 2024 (data/SOURCES.md)
@@ -25,7 +27,7 @@ def me():
 
 def live_counts(group_column):
     """Registrations that are not rejected, by a column, in the user's scope."""
-    query = scoped(me()).where(Registration.status != "rejected").with_only_columns(
+    query = visible_to(me()).where(Registration.status != "rejected").with_only_columns(
         group_column, db.func.count()).group_by(group_column)
     return dict(db.session.execute(query).all())
 
@@ -37,7 +39,7 @@ def scope():
     desa when they choose it."""
     chosen = current_user.kecamatan_code if current_user.has_role("coordinator") else request.args.get("kecamatan")
     kecamatan = db.session.get(Region, chosen) if chosen else None
-    if kecamatan is None or kecamatan.parent_code != "19.03":
+    if kecamatan is None or kecamatan.parent_code != DISTRICT_CODE:
         return None, Region.kecamatan_of_district()
     desa = db.session.scalars(db.select(Region).where(Region.parent_code == kecamatan.code).order_by(Region.name)).all()
     return kecamatan, desa
@@ -52,13 +54,13 @@ def coverage_rows(regions, kecamatan):
     registrations against some desa's targets would overstate coverage.
     """
     enrolled = live_counts(Registration.village_code)
-    active = dict(db.session.execute(scoped(me()).where(Registration.status == "active").with_only_columns(
+    active = dict(db.session.execute(visible_to(me()).where(Registration.status == "active").with_only_columns(
         Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
-                                      .where(CoverageTarget.region_code.like("19.03.%"))).all())
+                                      .where(CoverageTarget.region_code.like(DISTRICT_CODE + ".%"))).all())
     desa_of = {}  # kecamatan code -> its desa codes
     for code in db.session.scalars(db.select(Region.code).where(Region.level == "village",
-                                                                 Region.code.like("19.03.%"))):
+                                                                 Region.code.like(DISTRICT_CODE + ".%"))):
         desa_of.setdefault(code[:8], []).append(code)
 
     def row(region):
@@ -107,12 +109,12 @@ def show():
 
 
 def by_officer():
-    now = datetime.now(LOCAL_TZ)
+    now = local_now()
     week_start = local_midnight((now - timedelta(days=now.weekday())).date())
     month_start = local_midnight(now.date().replace(day=1))
     rows = []
     for label, since in (("week", week_start), ("month", month_start)):
-        query = scoped(me()).where(Registration.created_at >= since).with_only_columns(
+        query = visible_to(me()).where(Registration.created_at >= since).with_only_columns(
             Registration.officer_id, db.func.count()).group_by(Registration.officer_id)
         rows.append(dict(db.session.execute(query).all()))
     ids = set(rows[0]) | set(rows[1])
@@ -122,10 +124,10 @@ def by_officer():
 
 def weekly():
     """Registrations per week (Monday first, WIB dates) over the last WEEKS weeks, oldest first."""
-    today = datetime.now(LOCAL_TZ).date()
+    today = local_today()
     first = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     day = local_date(Registration.created_at)
-    query = scoped(me()).where(Registration.created_at >= local_midnight(first)).with_only_columns(
+    query = visible_to(me()).where(Registration.created_at >= local_midnight(first)).with_only_columns(
         day, db.func.count()).group_by(day)
     weeks = [[first + timedelta(weeks=i), 0] for i in range(WEEKS)]
     for value, count in db.session.execute(query).all():

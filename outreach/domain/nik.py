@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from outreach.domain.regions import all_regions
+from outreach.domain.regions import DISTRICT_CODE, all_regions
 
-DISTRICT_PREFIX = "1903"  # Kabupaten Bangka Selatan
+DISTRICT_PREFIX = DISTRICT_CODE.replace(".", "")  # as the NIK writes it
 SEPARATORS = re.compile(r"[\s.\-]")
 
 

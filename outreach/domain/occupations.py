@@ -1,7 +1,7 @@
 """The occupations officers choose from, most common in Bangka Selatan first.
 
 `transport` marks the work PP 50/2025 treats as transport BPU (a longer contribution discount).
-Labels are translated in the web layer (outreach/enroll/labels.py).
+Labels are translated in the web layer (outreach/labels.py).
 """
 OCCUPATIONS = (
     # code, transport

@@ -12,6 +12,14 @@ FILES = (
     "bangka_selatan_wilayah.csv",
 )
 LEVEL_ORDER = {"province": 0, "regency": 1, "district": 2, "village": 3}
+# The regency this deployment serves (Kemendagri code): Kabupaten Bangka Selatan. Every scope, check and
+# district-wide query derives from this one constant.
+DISTRICT_CODE = "19.03"
+
+
+def in_district(code: str | None) -> bool:
+    """A kecamatan or desa code of the district."""
+    return bool(code) and code.startswith(DISTRICT_CODE + ".")
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ Every other move is impossible, whoever asks and from wherever.
 import re
 
 STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected")
+EDITABLE = ("pending", "returned")  # the officer may still correct the registration
 REVIEWERS = ("coordinator", "admin")
 # (from, to): the roles that may make the move
 TRANSITIONS = {

@@ -1,5 +1,5 @@
 """The visit and registration forms. They render and carry the CSRF token; the rules live in
-outreach.enroll.service, shared with the JSON API, so no field validators here."""
+outreach.services.checks, shared with the JSON API, so no field validators here."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from outreach.domain.contribution import MAX_INCOME, MIN_INCOME, bracket_base, brackets
 from outreach.domain.money import format_rupiah, parse_rupiah
-from outreach.enroll import labels
+from outreach import labels
 
 
 def income_choices(locale: str) -> list[SelectChoice]:
@@ -89,7 +89,7 @@ class RegistrationForm(FlaskForm):
     submit = SubmitField(_l("Simpan pendaftaran"))
 
     def raw(self) -> dict:
-        """The submitted values under the API's field names, for outreach.enroll.service.check()."""
+        """The submitted values under the API's field names, for outreach.services.checks.check()."""
         data = {name: self[name].data for name in (
             "nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
             "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",

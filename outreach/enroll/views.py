@@ -6,38 +6,27 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from outreach import labels
+from outreach.domain.clock import local_today
 from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MIN_INCOME, brackets
 from outreach.domain.occupations import TRANSPORT
-from outreach.domain.regions import search_text
-from outreach.enroll import labels, service
-from outreach.enroll.access import duplicate_link, get_registration
-from outreach.enroll.consent import CONSENT_TEXT, GUARDIAN_TEXT
 from outreach.enroll.forms import CloseVisitForm, RegistrationForm, VisitForm, bracket_value, income_choices
 from outreach.extensions import db
 from outreach.inputs import as_int
-from outreach.models import Region, Registration, Visit
+from outreach.models import Registration, Visit
 from outreach.models.types import utcnow
-from outreach.review import reasons
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services import registrations
+from outreach.services.access import duplicate_link, registration_for
+from outreach.services.checks import Checked
+from outreach.services.regions import village_choices
 
 bp = Blueprint("enroll", __name__)
 PAGE = 30
 
 
-@bp.app_context_processor
-def inject_labels():
-    return {"labels": labels}
-
-
-def village_choices(kecamatan_code: str | None = None) -> list[SelectChoice]:
-    """Desa grouped by kecamatan (all of the district, or one kecamatan), each findable by older names."""
-    kecamatan = {r.code: r.name for r in Region.kecamatan_of_district()}
-    query = db.select(Region).where(Region.level == "village", Region.parent_code.in_(kecamatan))
-    if kecamatan_code:
-        query = query.where(Region.parent_code == kecamatan_code)
-    return [SelectChoice(r.code, r.name, optgroup=kecamatan[r.parent_code],
-                         render_kw={"data-search": search_text(r.code, r.name, kecamatan[r.parent_code])})
-            for r in db.session.scalars(query.order_by(Region.parent_code, Region.name))]
+def me():
+    return current_user._get_current_object()
 
 
 def own_visit(visit_id: int) -> Visit:
@@ -89,9 +78,9 @@ def location(form: VisitForm) -> tuple[int | None, int | None, int | None]:
 @role_required("officer")
 def visit(visit_id: int):
     visit = own_visit(visit_id)
-    registrations = db.session.scalars(db.select(Registration).where(Registration.visit_id == visit.id)
-                                       .order_by(Registration.created_at.desc())).all()
-    return render_template("enroll/visit.html", visit=visit, registrations=registrations, close_form=CloseVisitForm())
+    rows = db.session.scalars(db.select(Registration).where(Registration.visit_id == visit.id)
+                              .order_by(Registration.created_at.desc())).all()
+    return render_template("enroll/visit.html", visit=visit, registrations=rows, close_form=CloseVisitForm())
 
 
 @bp.post("/kunjungan/<int:visit_id>/tutup")
@@ -116,13 +105,14 @@ def contribution_rules(start) -> dict:
     }
 
 
-def render_form(form: RegistrationForm, checked: service.Checked | None, today, **context):
+def render_form(form: RegistrationForm, checked: Checked | None, today, **context):
     form.monthly_income.choices = income_choices(str(get_locale()))
     form.monthly_income.data = bracket_value(form.monthly_income.data)  # the bracket the amount falls in
     duplicate = checked.duplicate if checked else None
     return render_template("enroll/register.html", form=form, checked=checked,
-                           consent_text=CONSENT_TEXT, guardian_text=GUARDIAN_TEXT, rules=contribution_rules(today),
-                           duplicate_url=duplicate_link(duplicate) if duplicate else None, **context)
+                           consent_text=labels.CONSENT_TEXT, guardian_text=labels.GUARDIAN_TEXT,
+                           rules=contribution_rules(today),
+                           duplicate_url=duplicate_link(me(), duplicate) if duplicate else None, **context)
 
 
 @bp.route("/kunjungan/<int:visit_id>/daftar", methods=["GET", "POST"])
@@ -135,55 +125,61 @@ def register(visit_id: int):
         return redirect(url_for("enroll.visit", visit_id=visit.id))
     form = RegistrationForm()
     form.village_code.choices = village_choices()
+    today = local_today()
     if request.method == "GET":
         form.village_code.data = visit.village_code
-        form.client_id.data = service.new_client_id()
+        form.client_id.data = registrations.new_client_id()
         form.programs.data = ["JKK", "JKM"]
-        return render_form(form, None, service.local_today(), visit=visit)
+        return render_form(form, None, today, visit=visit)
     checked = None
-    today = service.local_today()
     if form.validate_on_submit():
-        client_id = service.canonical_client_id(form.client_id.data) or service.new_client_id()
-        try:
-            known = service.by_client_id(client_id, current_user.id)
-        except service.ClientIdTaken:  # not this officer's form: carry on as a new one
-            client_id, known = service.new_client_id(), None
+        client_id = registrations.canonical_client_id(form.client_id.data) or registrations.new_client_id()
+        outcome = registrations.submit(form.raw(), current_user.id, client_id, today, visit.id,
+                                       preview=bool(form.preview.data))
+        if outcome.kind == "client_id_taken":  # not this officer's form: carry on as a new one
+            client_id = registrations.new_client_id()
+            outcome = registrations.submit(form.raw(), current_user.id, client_id, today, visit.id,
+                                           preview=bool(form.preview.data))
         form.client_id.data = client_id
-        if known:  # the same form sent twice (a double tap, a retry): show what was saved
-            return redirect(url_for("enroll.registration", number=known.number))
-        checked = service.check(form.raw(), today)
-        if same := service.already_saved(checked, client_id, current_user.id):  # a double tap that raced
-            return redirect(url_for("enroll.registration", number=same.number))
-        if checked.ok and not form.preview.data:
-            try:
-                registration, created = service.create(checked, current_user.id, visit.id, client_id, today)
-            except service.DuplicateNik as dup:
-                checked.duplicate = dup.existing
-                checked.errors["nik"] = [service.duplicate_message(dup.existing)]
-            except service.ClientIdTaken:
-                form.client_id.data = service.new_client_id()
-                flash(_("Pendaftaran belum tersimpan. Periksa isian lalu simpan lagi."), "error")
-            else:
-                if created:
-                    flash(_("Pendaftaran %(number)s tersimpan.", number=registration.number), "success")
-                return redirect(url_for("enroll.registration", number=registration.number))
-        form.show_errors(checked.errors)
+        if outcome.kind in ("created", "saved"):  # saved: the same form sent twice (a double tap, a retry)
+            db.session.commit()
+            if outcome.kind == "created":
+                flash(_("Pendaftaran %(number)s tersimpan.", number=outcome.registration.number), "success")
+            return redirect(url_for("enroll.registration", number=outcome.registration.number))
+        if outcome.kind == "client_id_taken":
+            form.client_id.data = registrations.new_client_id()
+            flash(_("Pendaftaran belum tersimpan. Periksa isian lalu simpan lagi."), "error")
+        else:
+            checked = outcome.checked
+            form.show_errors(checked.errors)
     return render_form(form, checked, today, visit=visit), status_of(checked)
+
+
+@bp.get("/outbox/perbaiki")
+@role_required("officer")
+def correct_offline():
+    """The registration form without a visit: outbox-form.js fills it from the entry named in ?outbox= and
+    sends it through the API, so entries of a visit closed meanwhile can be corrected too."""
+    form = RegistrationForm()
+    form.village_code.choices = village_choices()
+    form.programs.data = ["JKK", "JKM"]
+    return render_form(form, None, local_today())
 
 
 @bp.get("/pendaftaran")
 @role_required("officer")
 def my_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = service.own_registrations(current_user.id, q, as_int(request.args.get("sebelum")), PAGE)
+    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("sebelum")), PAGE)
     return render_template("enroll/registrations.html", registrations=rows, q=q, next_before=next_before)
 
 
 @bp.get("/pendaftaran/<number>")
 @role_required("officer", "coordinator", "admin")
 def registration(number: str):
-    registration = get_registration(number)
-    return render_template("enroll/registration.html", registration=registration, reason_label=reasons.label,
+    registration = registration_for(me(), number)
+    db.session.commit()  # the audited look
+    return render_template("enroll/registration.html", registration=registration,
                            next_visit=registration.visit if registration.visit and registration.visit.is_open
                            and registration.officer_id == current_user.id else None)
 
@@ -192,7 +188,7 @@ def registration(number: str):
 @role_required("officer")
 @rerender_on_csrf_error
 def edit(number: str):
-    registration = get_registration(number)
+    registration = registration_for(me(), number)
     if registration.officer_id != current_user.id:
         abort(403)
     if not registration.editable:
@@ -201,7 +197,7 @@ def edit(number: str):
         return redirect(url_for("enroll.registration", number=number))
     form = RegistrationForm(obj=registration) if request.method == "GET" else RegistrationForm()
     form.village_code.choices = village_choices()
-    day = service.registration_day(registration)  # a correction keeps the age and months it was made with
+    day = registrations.registration_day(registration)  # a correction keeps the age and months it was made with
     if request.method == "GET":
         form.birth_date.data = registration.birth_date.isoformat()
         form.phone.data = "0" + registration.phone[3:]
@@ -216,24 +212,21 @@ def edit(number: str):
         data = form.raw()
         if data["monthly_income"] == bracket_value(registration.monthly_income):
             data["monthly_income"] = str(registration.monthly_income)  # same bracket: keep the amount declared
-        checked = service.check(data, day, exclude_id=registration.id)
-        if checked.ok and not form.preview.data:
-            try:
-                changes = service.update(registration, checked, current_user._get_current_object(),
-                                         as_int(form.version.data))
-            except service.DuplicateNik as dup:
-                checked.duplicate = dup.existing
-                checked.errors["nik"] = [service.duplicate_message(dup.existing)]
-            except service.Stale:
-                flash(_("Pendaftaran ini baru saja diubah koordinator. Periksa data terbaru lalu ulangi perubahan Anda."), "error")
-                return redirect(url_for("enroll.registration", number=number))
-            else:
-                flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
-                return redirect(url_for("enroll.registration", number=number))
+        outcome = registrations.correct(registration, data, me(), as_int(form.version.data),
+                                        preview=bool(form.preview.data))
+        if outcome.kind == "stale":
+            db.session.rollback()
+            flash(_("Pendaftaran ini baru saja diubah koordinator. Periksa data terbaru lalu ulangi perubahan Anda."), "error")
+            return redirect(url_for("enroll.registration", number=number))
+        if outcome.kind == "saved":
+            db.session.commit()
+            flash(_("Perubahan tersimpan.") if outcome.changes else _("Tidak ada yang berubah."), "success")
+            return redirect(url_for("enroll.registration", number=number))
+        checked = outcome.checked
         form.show_errors(checked.errors)
     return render_form(form, checked, day, registration=registration), status_of(checked)
 
 
-def status_of(checked: service.Checked | None) -> int:
+def status_of(checked: Checked | None) -> int:
     """200 for a clean "Hitung iuran" preview, 422 when the form comes back with errors."""
     return 200 if checked is not None and checked.ok else 422

@@ -1,25 +1,13 @@
 """Home page, language switcher and the load balancer's health check."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from outreach.extensions import db
 from outreach.i18n import LOCALE_COOKIE
+from outreach.security import safe_next
 
 bp = Blueprint("main", __name__)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths: never bounce a user to another host."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target
-            or not target.isprintable()):  # a CR/LF would end up in the Location header
-        return default
-    return target
 
 
 @bp.get("/")

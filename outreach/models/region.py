@@ -2,9 +2,8 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
-
-DISTRICT_REGENCY = "19.03"  # Kabupaten Bangka Selatan
 
 
 class Region(db.Model):
@@ -26,7 +25,7 @@ class Region(db.Model):
     def kecamatan_of_district(cls):
         """Bangka Selatan's kecamatan, by name."""
         return db.session.scalars(
-            db.select(cls).where(cls.parent_code == DISTRICT_REGENCY).order_by(cls.name)
+            db.select(cls).where(cls.parent_code == DISTRICT_CODE).order_by(cls.name)
         ).all()
 
     def __repr__(self) -> str:

@@ -4,14 +4,13 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from outreach.domain.workflow import EDITABLE
 from outreach.extensions import db
 from outreach.models.region import Region
 from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 from outreach.models.visit import Visit
 
-STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected")
-EDITABLE = ("pending", "returned")
 
 
 class Registration(db.Model):
@@ -126,7 +125,7 @@ class RegistrationEvent(db.Model):
 
 
 class Receipt(db.Model):
-    """One issue of a registration's receipt. Only a hash of its token is stored (outreach.receipts.tokens)."""
+    """One issue of a registration's receipt. Only a hash of its token is stored (outreach.domain.tokens)."""
 
     __tablename__ = "receipts"
 

@@ -6,6 +6,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
+from outreach.domain.clock import TIMEZONE
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC timestamp on PostgreSQL and SQLite alike.
@@ -55,4 +57,4 @@ def _local_date_sqlite(element, compiler, **kw):
 
 @compiles(local_date, "postgresql")
 def _local_date_postgresql(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'Asia/Jakarta') AS DATE)"
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE '{TIMEZONE}') AS DATE)"

@@ -2,8 +2,7 @@
 
 The service worker caches only the app shell (layout, CSS, scripts, the registration form, the outbox and
 offline pages); never receipts, reviews, status pages or API answers (static/js/sw.js). An entry the server
-refused is corrected on /outbox/perbaiki, a form that outbox.js fills from the device and sends through the
-API, so that entries of a visit closed meanwhile can be corrected too.
+refused is corrected on the enroll blueprint's /outbox/perbaiki.
 """
 import hashlib
 import json
@@ -12,9 +11,6 @@ from functools import lru_cache
 from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from outreach.enroll import service
-from outreach.enroll.forms import RegistrationForm
-from outreach.enroll.views import render_form, village_choices
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
@@ -72,12 +68,3 @@ def offline_page():
 def outbox():
     return render_template("offline/outbox.html")
 
-
-@bp.get("/outbox/perbaiki")
-@role_required("officer")
-def correct():
-    """The registration form without a visit: outbox.js fills it from the entry named in ?outbox=."""
-    form = RegistrationForm()
-    form.village_code.choices = village_choices()
-    form.programs.data = ["JKK", "JKM"]
-    return render_form(form, None, service.local_today())

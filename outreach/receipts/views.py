@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from outreach.enroll.access import get_registration
+from outreach.extensions import db
 from outreach.receipts import qr
-from outreach.receipts import service as receipts
 from outreach.security import role_required
+from outreach.services import receipts
+from outreach.services.access import registration_for
 
 bp = Blueprint("receipts", __name__)
 
@@ -17,8 +18,9 @@ bp = Blueprint("receipts", __name__)
 @bp.get("/pendaftaran/<number>/tanda-terima")
 @role_required("officer", "coordinator", "admin")
 def show(number: str):
-    registration = get_registration(number)
-    status_url = receipts.status_url(registration, current_user.id)
+    registration = registration_for(current_user, number)
+    db.session.commit()  # the audited look
+    status_url = receipts.status_url(registration)
     message = _("Halo %(name)s, pendaftaran BPJS Ketenagakerjaan Anda nomor %(number)s sudah kami terima. "
                 "Cek statusnya di %(url)s", name=registration.full_name, number=registration.number, url=status_url)
     phone = registration.phone
@@ -34,8 +36,9 @@ def show(number: str):
 @bp.get("/pendaftaran/<number>/receipt.png")
 @role_required("officer", "coordinator", "admin")
 def png(number: str):
-    registration = get_registration(number)
-    image = qr.png(receipts.status_url(registration, current_user.id))
+    registration = registration_for(current_user, number)
+    db.session.commit()
+    image = qr.png(receipts.status_url(registration))
     return Response(image, mimetype="image/png", headers={
         "Content-Disposition": f'attachment; filename="tanda-terima-{registration.number}.png"',
         "Cache-Control": "no-store"})
@@ -44,8 +47,9 @@ def png(number: str):
 @bp.post("/pendaftaran/<number>/tanda-terima/baru")
 @role_required("officer", "coordinator", "admin")
 def reissue(number: str):
-    registration = get_registration(number)
+    registration = registration_for(current_user, number)
     if FlaskForm().validate_on_submit():
         receipts.reissue(registration, current_user.id)
         flash(_("Tanda terima baru dibuat. Kode QR yang lama tidak berlaku lagi."), "success")
+    db.session.commit()
     return redirect(url_for("receipts.show", number=number))

@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from outreach.review import reasons
+from outreach import labels
 
 
 def strip(value):
@@ -26,7 +26,7 @@ class TransitionForm(FlaskForm):
 def transition_form(target: str, **kwargs) -> TransitionForm:
     form = TransitionForm(prefix=target, **kwargs)
     form.reason.choices = [SelectChoice("", _l("— pilih alasan —"))] + [
-        SelectChoice(code, label) for code, label in reasons.choices(target)]
+        SelectChoice(code, label) for code, label in labels.reason_choices(target)]
     return form
 
 
@@ -44,14 +44,3 @@ class KpjImportForm(FlaskForm):
     preview = SubmitField(_l("Periksa dulu"))
     apply = SubmitField(_l("Terapkan semua"))
 
-
-class TargetForm(FlaskForm):
-    region_code = SelectField(_l("Wilayah"), validate_choice=False)
-    informal_workers = StringField(_l("Jumlah pekerja informal"), render_kw={"inputmode": "numeric"})
-    submit = SubmitField(_l("Simpan target"))
-
-    def validate_informal_workers(self, field):
-        digits = (field.data or "").replace(".", "").replace(",", "").strip()
-        if not (digits.isascii() and digits.isdigit() and 1 <= int(digits) <= 1_000_000):
-            raise ValidationError(_l("Isi angka 1 sampai 1.000.000."))
-        field.data = int(digits)

@@ -6,43 +6,47 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from outreach import audit
-from outreach.domain import workflow
+from outreach import audit, labels
+from outreach.domain import codes, workflow
+from outreach.domain.clock import local_midnight
 from outreach.domain.occupations import CODES as OCCUPATIONS
-from outreach.enroll import labels
-from outreach.enroll.views import village_choices
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
-from outreach.review import export, reasons, service
 from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services import exports, kpj_import, review
+from outreach.services.queue import FLAG_FILTERS, Filters, apply_filters, counts_by_status, page, parse_cursor
+from outreach.services.access import registration_for, visible_to
+from outreach.services.regions import village_choices
 
 bp = Blueprint("review", __name__)
 PAGE = 50
-KECAMATAN_CODE, DESA_CODE = re.compile(r"19\.03\.\d\d", re.ASCII), re.compile(r"19\.03\.\d\d\.\d{4}", re.ASCII)
+KECAMATAN_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d", re.ASCII)
+DESA_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d\.\d{4}", re.ASCII)
 
 
 def me() -> User:
     return current_user._get_current_object()
 
 
-def filters_from(args) -> service.Filters:
-    f = service.Filters(
+def filters_from(args) -> Filters:
+    f = Filters(
         status=args.get("status") if args.get("status") in workflow.STATUSES else None,
         # Only codes of the district: anything else would be stored as-is in an export's audit event.
         kecamatan=args.get("kecamatan") if KECAMATAN_CODE.fullmatch(args.get("kecamatan") or "") else None,
         desa=args.get("desa") if DESA_CODE.fullmatch(args.get("desa") or "") else None,
         occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
-        officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in labels.FUNDING else None,
+        officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in codes.FUNDING else None,
         date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
-        flag=args.get("flag") if args.get("flag") in service.FLAG_FILTERS else None, q=(args.get("q") or "")[:60])
+        flag=args.get("flag") if args.get("flag") in FLAG_FILTERS else None, q=(args.get("q") or "")[:60])
     if current_user.has_role("coordinator"):
         f.kecamatan = current_user.kecamatan_code  # a coordinator's queue is their kecamatan, whatever the URL says
     return f
 
 
-def query_args(f: service.Filters) -> dict:
+def query_args(f: Filters) -> dict:
     """The filter as URL arguments (the names the queue's form uses)."""
     d = f.as_dict()
     for old, new in (("date_from", "from"), ("date_to", "to")):
@@ -51,27 +55,20 @@ def query_args(f: service.Filters) -> dict:
     return d
 
 
-def get_in_scope(number: str) -> Registration:
-    registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
-    if not service.in_scope(me(), registration):
-        abort(403)
-    return registration
-
-
 @bp.get("/tinjau")
 @role_required("coordinator", "admin")
 def queue():
     f = filters_from(request.args)
     newest_first = request.args.get("sort") != "oldest"
-    rows, next_after = service.page(me(), f, service.parse_cursor(request.args.get("after")), newest_first, PAGE)
+    rows, next_after = page(me(), f, parse_cursor(request.args.get("after")), newest_first, PAGE)
     kecamatan = Region.kecamatan_of_district()
     officers = db.session.scalars(db.select(User).where(User.role == "officer").order_by(User.full_name)
                                   .where(User.kecamatan_code == current_user.kecamatan_code
                                          if current_user.has_role("coordinator") else True)).all()
     return render_template("review/queue.html", rows=rows, f=f, args=query_args(f), next_after=next_after,
-                           newest_first=newest_first, counts=service.counts_by_status(me(), f),
+                           newest_first=newest_first, counts=counts_by_status(me(), f),
                            kecamatan=kecamatan, villages=village_choices(f.kecamatan), officers=officers,
-                           flags=service.FLAG_FILTERS, occupations=OCCUPATIONS)
+                           flags=FLAG_FILTERS, occupations=OCCUPATIONS)
 
 
 @bp.post("/tinjau/massal")
@@ -87,9 +84,10 @@ def bulk():
         if registration is None:
             continue
         try:
-            service.transition(registration, target, me(), as_int(request.form.get(f"v-{number}")))
+            review.transition(registration, target, me(), as_int(request.form.get(f"v-{number}")))
+            db.session.commit()  # each row on its own: a refused one does not undo the others
             done += 1
-        except service.Refused as refusal:
+        except review.Refused as refusal:
             db.session.rollback()
             refused.append(f"{number}: {refusal.messages[0]}")
     flash(_("%(n)s pendaftaran diproses.", n=done), "success")
@@ -104,14 +102,13 @@ def render_detail(registration: Registration, nik_shown: bool = False, reveal_fo
     for target in targets:
         forms.setdefault(target, transition_form(target, formdata=None, to=target, version=registration.version))
     return render_template("review/detail.html", r=registration, nik_shown=nik_shown, targets=targets, forms=forms,
-                           reason_label=reasons.label, reveal_form=reveal_form or RevealForm(formdata=None)), status
+                           reveal_form=reveal_form or RevealForm(formdata=None)), status
 
 
 @bp.get("/tinjau/<number>")
 @role_required("coordinator", "admin")
 def detail(number: str):
-    registration = get_in_scope(number)
-    audit.record("view", registration)
+    registration = registration_for(me(), number)
     db.session.commit()
     return render_detail(registration)
 
@@ -120,7 +117,7 @@ def detail(number: str):
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
 def reveal(number: str):
-    registration = get_in_scope(number)
+    registration = registration_for(me(), number, audited=False)
     form = RevealForm()
     if form.validate_on_submit():
         audit.record("reveal_nik", registration, purpose=form.purpose.data)
@@ -132,15 +129,15 @@ def reveal(number: str):
 @bp.post("/tinjau/<number>/status")
 @role_required("coordinator", "admin")
 def move(number: str):
-    registration = get_in_scope(number)
+    registration = registration_for(me(), number, audited=False)
     target = request.form.get("to")
     form = transition_form(target if target in workflow.STATUSES else "x")
     if not form.validate_on_submit():
         abort(400)
     try:
-        service.transition(registration, target, me(), as_int(form.version.data), reason=form.reason.data or None,
-                           note=form.note.data, kpj=form.kpj.data)
-    except service.Refused as refusal:
+        review.transition(registration, target, me(), as_int(form.version.data), reason=form.reason.data or None,
+                          note=form.note.data, kpj=form.kpj.data)
+    except review.Refused as refusal:
         db.session.rollback()
         db.session.refresh(registration)
         if refusal.status == 403:
@@ -154,6 +151,7 @@ def move(number: str):
         placed = {m for messages in refusal.fields.values() for m in messages}
         form.note.errors = list(form.note.errors or []) + [m for m in refusal.messages if m not in placed]
         return render_detail(registration, forms={target: form}, status=422)
+    db.session.commit()
     flash(_("Status %(number)s sekarang: %(status)s.", number=number, status=labels.STATUSES[target]), "success")
     return redirect(url_for("review.detail", number=number))
 
@@ -167,35 +165,37 @@ def kpj_import():
     if form.validate_on_submit():
         text, digest = "", None
         if form.file.data:
-            raw = form.file.data.read(service.MAX_IMPORT_BYTES + 1)
-            if len(raw) > service.MAX_IMPORT_BYTES:
+            raw = form.file.data.read(kpj_import.MAX_IMPORT_BYTES + 1)
+            if len(raw) > kpj_import.MAX_IMPORT_BYTES:
                 error = _("Berkas terlalu besar (paling besar 2 MB).")
             else:
-                text = service.decode_upload(raw)
+                text = kpj_import.decode_upload(raw)
         elif form.apply.data:
             digest = form.digest.data
-            text = service.kept_upload(digest, me())
+            text = kpj_import.kept_upload(digest, me())
             if text is None:
                 error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
         if not error and not text.strip():
             error = _("Pilih berkas CSV.")
         if not error:
             try:
-                rows = service.read_kpj_csv(text, me())
+                rows = kpj_import.read_kpj_csv(text, me())
             except ValueError as problem:
                 error = str(problem)
         if rows is not None and form.apply.data and digest:
             try:
-                n = service.apply_kpj_import(rows, me())
-            except service.Refused as refusal:
+                n = kpj_import.apply_kpj_import(rows, me())
+            except review.Refused as refusal:
+                db.session.rollback()
                 error = " ".join(refusal.messages)
-                rows = service.read_kpj_csv(text, me())  # fresh per-row results after the rollback
+                rows = kpj_import.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
-                service.drop_upload(digest, me())
+                db.session.commit()
+                kpj_import.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
         if rows is not None:
-            form.digest.data = digest or service.keep_upload(text, me())
+            form.digest.data = digest or kpj_import.keep_upload(text, me())
         if error:
             status = 422
     return render_template("review/kpj_import.html", form=form, rows=rows, error=error), status
@@ -207,8 +207,14 @@ def export_rows(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     f = filters_from(request.args)
-    query = service.apply_filters(service.scoped(me()), f).order_by(Registration.id)
-    return export.response(query, fmt, f, me())
+    query = apply_filters(visible_to(me()), f).order_by(Registration.id)
+    event_id = exports.start(fmt, f, me())
+    db.session.commit()  # recorded before the first byte leaves
+
+    def done(n: int) -> None:
+        exports.record_rows(event_id, n)
+        db.session.commit()
+    return exports.response(query, fmt, done)
 
 
 @bp.get("/audit")
@@ -225,9 +231,9 @@ def audit_trail():
         query = query.join(Registration, AuditEvent.registration_id == Registration.id).where(Registration.number == number)
     since, until = as_date(request.args.get("from")), as_date(request.args.get("to"))
     if since:
-        query = query.where(AuditEvent.at >= service.local_midnight(since))
+        query = query.where(AuditEvent.at >= local_midnight(since))
     if until:
-        query = query.where(AuditEvent.at < service.local_midnight(until + timedelta(days=1)))
+        query = query.where(AuditEvent.at < local_midnight(until + timedelta(days=1)))
     before = as_int(request.args.get("before"))
     if before:
         query = query.where(AuditEvent.id < before)

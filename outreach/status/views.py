@@ -14,8 +14,8 @@ from outreach.domain.dates import parse_date
 from outreach.domain.masking import mask_name
 from outreach.extensions import csrf, db, limiter
 from outreach.models import Registration, User
-from outreach.receipts import service as receipts
-from outreach.review import reasons
+from outreach.labels import reason_for_worker
+from outreach.services import receipts
 
 bp = Blueprint("status", __name__)
 STEPS = ("pending", "verified", "submitted", "active")
@@ -52,7 +52,7 @@ def show(token: str):
     # The coordinator's free-text note is never shown here: it is written for the officer and routinely
     # quotes what was wrong ("NIK di KTP 1903…", "tgl lahir 15-08-1990", a phone number); no filter can
     # reliably tell such personal data apart in free text, and anyone holding the QR or link would read it.
-    reason = reasons.for_worker(r.status, r.reason)
+    reason = reason_for_worker(r.status, r.reason)
     return render_template(
         "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS, reason=reason,
         reached=STEPS.index(r.status) if r.status in STEPS else 0,
@@ -86,7 +86,7 @@ def lookup():
         expected = registration.birth_date.isoformat() if registration else "0000-00-00"
         matches = hmac.compare_digest(expected, born.isoformat() if born else "")
         if registration and matches:
-            token = receipts.token_of(receipts.current(registration, registration.officer_id))
+            token = receipts.token_of(receipts.current(registration))
             return redirect(url_for("status.show", token=token))
         not_found = True
         form.birth_date.data = ""  # a public page never shows a birth date back

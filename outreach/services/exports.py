@@ -2,7 +2,8 @@
 
 Rows are streamed from the database in batches (yield_per), so memory stays flat on a million rows:
 CSV goes out as it is written; XLSX is written by xlsxwriter in constant-memory mode to a temporary file
-and then streamed. Every export is recorded in the audit trail with its filter and row count.
+and then streamed. Every export is recorded in the audit trail with its filter before its first byte
+(start), and its row count when done (the caller's `done`, which commits).
 """
 import csv
 import io
@@ -13,9 +14,10 @@ from flask import Response, stream_with_context
 from flask_babel import gettext as _
 
 from outreach import audit
-from outreach.enroll import labels
+from outreach import labels
+from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
-from outreach.models import Region
+from outreach.models import AuditEvent, Region
 from outreach.models.types import utcnow
 
 BATCH = 1000
@@ -57,20 +59,32 @@ def inert(value):
 
 
 def rows(query, cols):
-    names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like("19.03%"))).all())
+    names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(DISTRICT_CODE + "%"))).all())
     for registration in db.session.scalars(query.execution_options(yield_per=BATCH)):
         yield [get(registration, names) for _title, get in cols]
 
 
-def response(query, fmt: str, filters, user) -> Response:
+def start(fmt: str, filters, user) -> int:
+    """The export's audit event, before anything is sent (the caller commits it); its id, for the row count."""
+    event = audit.record("export", user_id=user.id, kecamatan_code=filters.kecamatan, format=fmt,
+                         filter=filters.as_dict(), rows=None)
+    db.session.flush()
+    return event.id
+
+
+def record_rows(event_id: int, n: int) -> None:
+    event = db.session.get(AuditEvent, event_id)
+    event.details = dict(event.details, rows=n)
+
+
+def response(query, fmt: str, done) -> Response:
+    """The file, streamed; `done(n)` is called with the row count once the last row is written."""
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     cols = columns()
     counted = {"n": 0}
 
     def finish():
-        audit.record("export", user_id=user.id, kecamatan_code=filters.kecamatan, format=fmt,
-                     filter=filters.as_dict(), rows=counted["n"])
-        db.session.commit()
+        done(counted["n"])
 
     if fmt == "csv":
         def generate():

@@ -1,44 +1,28 @@
-"""Checks and saves registrations: one path for the HTML form and the JSON API.
-
-Rules come from outreach.domain; this module words their verdicts in the active language, looks for
-duplicates in the database, and numbers and stores registrations safely under concurrent submissions.
-"""
-import uuid
+"""Checks a registration's fields: the domain's rules worded in the active language, and duplicates looked up
+in the database. One check for the HTML form, the JSON API and the offline outbox's entries."""
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from outreach import audit
+from outreach import labels
+from outreach.domain import codes
 from outreach.domain import contribution as rules
 from outreach.domain.dates import parse_date
 from outreach.domain.eligibility import check_age, name_key
-from outreach.domain.masking import mask_nik
 from outreach.domain.money import format_rupiah, parse_rupiah
 from outreach.domain.nik import parse_nik
 from outreach.domain.occupations import CODES as OCCUPATION_CODES
 from outreach.domain.occupations import OTHER, TRANSPORT
 from outreach.domain.phone import normalise_mobile
-from outreach.domain.regions import all_regions
-from outreach.enroll.consent import CONSENT_VERSION
-from outreach.enroll.labels import FUNDING, HEIR_RELATIONS, NIK_ERRORS, STATUSES
+from outreach.domain.regions import all_regions, in_district
 from outreach.extensions import db
-from outreach.inputs import MAX_ID
-from outreach.models import NumberSequence, Registration, RegistrationEvent, Visit
-from outreach.models.region import DISTRICT_REGENCY
-from outreach.models.types import utcnow
-from outreach.receipts import service as receipts
+from outreach.models import Registration
 
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")  # Bangka Belitung keeps WIB
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code",
           "occupation", "occupation_other", "work_location", "monthly_income", "programs", "payment_period",
           "funding", "sponsor_name", "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent",
@@ -53,14 +37,10 @@ FLAGS = ("consent",)  # a boolean, or the text a checkbox sends
 TEXTS = tuple(f for f in FIELDS if f not in NUMBERS + LISTS + FLAGS)
 
 
-def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
-
-
 @lru_cache(maxsize=1)
 def district_villages() -> frozenset[str]:
     return frozenset(r["code"] for r in all_regions()
-                     if r["level"] == "village" and r["code"].startswith(DISTRICT_REGENCY + "."))
+                     if r["level"] == "village" and in_district(r["code"]))
 
 
 @dataclass
@@ -129,7 +109,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
 
     # Identity: the NIK, and the birth date and sex it carries.
     nik = parse_nik(data.get("nik"))
-    err["nik"].extend(NIK_ERRORS[code] for code in nik.errors)
+    err["nik"].extend(labels.NIK_ERRORS[code] for code in nik.errors)
     values["nik"] = nik.digits if nik.valid else None
     text("full_name", _("Isi nama lengkap sesuai KTP."))
     text("birth_place", _("Isi tempat lahir."))
@@ -153,7 +133,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
             err["birth_date"].append(_("Peserta BPU harus berusia di bawah %(n)s tahun saat mendaftar.", n=cfg["BPU_MAX_AGE"]))
         c.flags.extend(age_flags)
     sex = data.get("sex")
-    values["sex"] = sex if sex in ("M", "F") else None
+    values["sex"] = sex if sex in codes.SEXES else None
     if values["sex"] is None:
         err["sex"].append(_("Pilih jenis kelamin."))
     elif nik.sex and sex != nik.sex:
@@ -205,17 +185,17 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     if values["payment_period"] is None:
         err["payment_period"].append(_("Pilih masa iuran: 1, 3, 6 atau 12 bulan."))
     funding = data.get("funding")
-    values["funding"] = funding if funding in FUNDING else None
+    values["funding"] = funding if funding in codes.FUNDING else None
     if values["funding"] is None:
         err["funding"].append(_("Pilih siapa yang membayar iuran."))
-    text("sponsor_name", _("Isi nama sponsor yang membayar.") if funding == "sponsor" else None)
-    if funding != "sponsor":
+    text("sponsor_name", _("Isi nama sponsor yang membayar.") if funding == codes.SPONSORED else None)
+    if funding != codes.SPONSORED:
         values["sponsor_name"] = None
 
     # Heir, guardian, consent.
     text("heir_name", _("Isi nama ahli waris."))
     relation = data.get("heir_relation")
-    values["heir_relation"] = relation if relation in HEIR_RELATIONS else None
+    values["heir_relation"] = relation if relation in codes.HEIR_RELATIONS else None
     if values["heir_relation"] is None:
         err["heir_relation"].append(_("Pilih hubungan ahli waris dengan pekerja."))
     heir_phone = text("heir_phone")
@@ -241,22 +221,6 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     return c
 
 
-def own_registrations(officer_id: int, q: str, before: int | None, size: int) -> tuple[list, int | None]:
-    """An officer's registrations, newest first, matching a name or number; keyset-paged by id."""
-    query = db.select(Registration).where(Registration.officer_id == officer_id)
-    if q:
-        # % and _ are what the officer typed, not wildcards
-        conditions = [Registration.number.icontains(q, autoescape=True)]
-        if key := name_key(q):
-            conditions.append(Registration.name_key.contains(key, autoescape=True))
-        query = query.where(db.or_(*conditions))
-    if before:
-        query = query.where(Registration.id < before)
-    rows = db.session.scalars(query.options(joinedload(Registration.village))
-                              .order_by(Registration.id.desc()).limit(size + 1)).all()
-    return rows[:size], rows[size - 1].id if len(rows) > size else None
-
-
 def live(query, exclude_id):
     query = query.where(Registration.status != "rejected")
     return query.where(Registration.id != exclude_id) if exclude_id else query
@@ -278,186 +242,4 @@ def find_duplicates(c: Checked, exclude_id: int | None) -> None:
 
 def duplicate_message(existing: Registration) -> str:
     return _("NIK ini sudah terdaftar: %(number)s (%(status)s).", number=existing.number,
-             status=STATUSES[existing.status])
-
-
-def new_client_id() -> str:
-    return str(uuid.uuid4())
-
-
-def canonical_client_id(raw) -> str | None:
-    try:
-        return str(uuid.UUID(str(raw)))
-    except ValueError:
-        return None
-
-
-def next_number(now: datetime) -> str:
-    """BS-YYMM-NNNNNN: district prefix, month, and a counter that the database increments atomically."""
-    period = now.astimezone(LOCAL_TZ).strftime("%y%m")
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
-    n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
-                           .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
-    return f"BS-{period}-{n:06d}"
-
-
-STORED = [f for f in FIELDS if f != "consent"]
-
-
-def store_fields(registration: Registration, c: Checked, today: date) -> None:
-    for name in STORED:
-        setattr(registration, name, c.values[name])
-    registration.name_key = name_key(c.values["full_name"])
-    registration.nik_last4 = c.values["nik"][-4:]
-    registration.kecamatan_code = c.values["village_code"].rsplit(".", 1)[0]
-    registration.contribution = c.contribution.as_dict() | {"start": today.isoformat()}
-    registration.flags = sorted(set(c.flags))
-
-
-class DuplicateNik(Exception):
-    def __init__(self, existing: Registration):
-        self.existing = existing
-
-
-class ClientIdTaken(Exception):
-    """The client_id is another officer's: nothing of that registration is shown (409)."""
-
-
-def by_client_id(client_id: str, officer_id: int) -> Registration | None:
-    """The officer's own registration saved under this client_id (a retry); ClientIdTaken if another
-    officer's, so a replayed id never reveals someone else's registration."""
-    known = db.session.scalar(db.select(Registration).where(Registration.client_id == client_id))
-    if known is not None and known.officer_id != officer_id:
-        raise ClientIdTaken()
-    return known
-
-
-def already_saved(c: Checked, client_id: str, officer_id: int) -> Registration | None:
-    """The registration this very submission made a moment ago: a retry racing its original finds it as
-    a NIK duplicate, but it is the same form sent twice and gets the same answer as any retry."""
-    if c.duplicate is not None and c.duplicate.client_id == client_id:
-        return by_client_id(client_id, officer_id)
-    return None
-
-
-def visit_problem(visit_id, officer_id: int, captured_at: datetime | None = None) -> str | None:
-    """Why a registration cannot go on this visit (the API's `visit_id`), or None if it can.
-
-    A closed visit still takes what the phone captured while it was open: the outbox may only reach the
-    server after the officer closed the visit back in signal."""
-    if visit_id is None:
-        return None
-    visit = db.session.get(Visit, visit_id) if is_whole(visit_id) and 1 <= visit_id <= MAX_ID else None
-    if visit is None or visit.officer_id != officer_id:
-        return _("Kunjungan tidak ditemukan.")
-    if not visit.is_open and (captured_at is None or captured_at > visit.closed_at):
-        return _("Kunjungan ini sudah ditutup. Mulai kunjungan baru untuk mendaftarkan pekerja.")
-    return None
-
-
-def registration_day(registration: Registration) -> date:
-    """The day a registration counts from: its age check and its first contribution month."""
-    start = (registration.contribution or {}).get("start")
-    try:
-        return date.fromisoformat(start)
-    except (TypeError, ValueError):
-        return registration.created_at.astimezone(LOCAL_TZ).date()
-
-
-def parse_captured_at(raw, now: datetime) -> datetime | None:
-    """The device's capture time (ISO 8601); None when absent, unreadable, or implausible (a phone clock
-    ahead of the server by more than a day, or before this app existed)."""
-    if not isinstance(raw, str) or len(raw) > 40:
-        return None
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    when = when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
-    if not datetime(2024, 1, 1, tzinfo=LOCAL_TZ) <= when <= now + timedelta(days=1):
-        return None
-    return when
-
-
-def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
-           captured_at: datetime | None = None) -> tuple[Registration, bool]:
-    """Save a checked registration; (registration, created). A known client_id returns its registration;
-    another officer's raises ClientIdTaken."""
-    known = by_client_id(client_id, officer_id)
-    if known:
-        return known, False
-    now = utcnow()
-    registration = Registration(client_id=client_id, status="pending", officer_id=officer_id, visit_id=visit_id,
-                                consent_at=now, consent_version=CONSENT_VERSION, created_at=now, updated_at=now,
-                                captured_at=captured_at)
-    store_fields(registration, c, today)
-    try:
-        registration.number = next_number(now)
-        db.session.add(registration)
-        db.session.flush()
-        db.session.add(RegistrationEvent(registration_id=registration.id, user_id=officer_id, kind="created", at=now))
-        receipts.issue(registration, officer_id)
-        db.session.commit()
-    except IntegrityError:
-        # A retry raced its original (same client_id), or another officer enrolled this NIK a moment ago.
-        db.session.rollback()
-        known = by_client_id(client_id, officer_id)
-        if known:
-            return known, False
-        existing = db.session.scalar(live(db.select(Registration).where(Registration.nik == c.values["nik"]), None))
-        if existing:
-            raise DuplicateNik(existing) from None
-        raise
-    return registration, True
-
-
-def shown(name: str, value):
-    """How a value appears in the edit history: the NIK masked, dates as ISO text."""
-    if name == "nik":
-        return mask_nik(value)
-    return value.isoformat() if isinstance(value, date) else value
-
-
-class Stale(Exception):
-    """The registration changed since the officer opened the edit form."""
-
-
-def update(registration: Registration, c: Checked, user, version: int | None) -> dict:
-    """Apply an officer's correction; records each changed field's before and after. A `returned`
-    registration goes back to `pending` through the workflow."""
-    from outreach.review.service import transition  # the workflow lives there; imported late to avoid a cycle
-
-    if version is not None and version != registration.version:
-        raise Stale()
-    start = registration_day(registration)
-    before = {name: getattr(registration, name) for name in STORED}
-    c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
-                                            c.values["payment_period"], start, c.values["funding"],
-                                            transport=c.values["occupation"] in TRANSPORT)
-    store_fields(registration, c, start)
-    changes = {name: [shown(name, before[name]), shown(name, c.values[name])]
-               for name in STORED if before[name] != c.values[name]}
-    if changes:
-        # The WHERE on version makes the check and the write one step, as transition() does: a coordinator's
-        # move that landed since the officer opened the form wins, and this edit is refused, not merged.
-        seen = registration.version
-        claimed = db.session.execute(db.update(Registration).where(
-            Registration.id == registration.id, Registration.version == seen).values(
-            version=seen + 1, updated_at=utcnow())).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            raise Stale()
-        db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="edited",
-                                         changes=changes))
-        audit.record("edit", registration, user_id=user.id, fields=sorted(changes))
-    try:
-        if registration.status == "returned":  # corrected: back to the coordinators' queue
-            db.session.flush()
-            transition(registration, "pending", user, registration.version, commit=False)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise DuplicateNik(db.session.scalar(live(db.select(Registration).where(
-            Registration.nik == c.values["nik"]), registration.id))) from None
-    return changes
+             status=labels.STATUSES[existing.status])

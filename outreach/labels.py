@@ -1,0 +1,151 @@
+"""The words for the codes people read (statuses, flags, reasons, payers, occupations...), in the active
+language, and the consent text. The codes themselves are domain data (outreach/domain/); a test checks that
+every code has its words here. Registered once by the factory as the templates' `labels`."""
+from flask_babel import lazy_gettext as _l
+
+OCCUPATIONS = {
+    "nelayan": _l("Nelayan"),
+    "petani": _l("Petani"),
+    "pekebun": _l("Pekebun (lada, karet, sawit)"),
+    "peternak": _l("Peternak"),
+    "pembudidaya_ikan": _l("Pembudidaya ikan"),
+    "buruh_tani": _l("Buruh tani"),
+    "buruh_nelayan": _l("Buruh nelayan / ABK"),
+    "pedagang": _l("Pedagang"),
+    "penambang_timah": _l("Penambang timah rakyat"),
+    "pengrajin": _l("Pengrajin"),
+    "pengemudi_ojek": _l("Pengemudi ojek"),
+    "kurir": _l("Kurir"),
+    "lainnya": _l("Lainnya"),
+}
+SEXES = {"M": _l("Laki-laki"), "F": _l("Perempuan")}
+PROGRAMS = {
+    "JKK": _l("JKK — Jaminan Kecelakaan Kerja"),
+    "JKM": _l("JKM — Jaminan Kematian"),
+    "JHT": _l("JHT — Jaminan Hari Tua (tabungan)"),
+}
+PERIODS = {1: _l("1 bulan"), 3: _l("3 bulan"), 6: _l("6 bulan"), 12: _l("12 bulan")}
+FUNDING = {
+    "self": _l("Dibayar sendiri (mandiri)"),
+    "apbd": _l("Dibayar APBD Kabupaten (pekerja rentan)"),
+    "sponsor": _l("Dibayar sponsor lain (CSR, dana desa)"),
+}
+HEIR_RELATIONS = {
+    "pasangan": _l("Suami / istri"),
+    "anak": _l("Anak"),
+    "orang_tua": _l("Orang tua"),
+    "saudara": _l("Saudara kandung"),
+    "lainnya": _l("Lainnya"),
+}
+STATUSES = {
+    "pending": _l("Menunggu verifikasi"),
+    "verified": _l("Diverifikasi"),
+    "submitted": _l("Diajukan ke BPJS Ketenagakerjaan"),
+    "active": _l("Aktif"),
+    "returned": _l("Perlu perbaikan"),
+    "rejected": _l("Ditolak"),
+}
+FLAGS = {
+    "outside_district": _l("NIK dari luar Bangka Selatan (pekerja pendatang)"),
+    "old_regency_code": _l("NIK memakai kode kabupaten lama"),
+    "unknown_kecamatan": _l("Kode kecamatan pada NIK tidak ada di daftar Kemendagri"),
+    "minor": _l("Pekerja berusia 15–17 tahun: persetujuan orang tua/wali dicatat"),
+    "probable_duplicate": _l("Mungkin ganda: nama dan tanggal lahir sama di desa yang sama"),
+}
+NIK_ERRORS = {
+    "required": _l("Isi NIK (16 angka pada KTP)."),
+    "length": _l("NIK harus 16 angka."),
+    "province": _l("Dua angka pertama NIK bukan kode provinsi yang dikenal."),
+    "regency": _l("Empat angka pertama NIK bukan kode kabupaten/kota yang dikenal."),
+    "kecamatan_zero": _l("Angka ke-5 dan ke-6 NIK (kode kecamatan) tidak boleh 00."),
+    "date": _l("Angka ke-7 sampai ke-12 NIK bukan tanggal lahir yang benar."),
+    "serial": _l("Empat angka terakhir NIK tidak boleh 0000."),
+}
+AUDIT_ACTIONS = {
+    "view": _l("melihat"),
+    "reveal_nik": _l("membuka NIK"),
+    "edit": _l("mengubah data"),
+    "transition": _l("mengubah status"),
+    "export": _l("mengekspor"),
+    "import_kpj": _l("mengimpor KPJ"),
+    "reissue_receipt": _l("membuat tanda terima baru"),
+}
+
+# Why a registration was rejected, in the worker's words, and what they can do next.
+REJECTIONS = {
+    "duplicate": (_l("Anda sudah punya pendaftaran lain."),
+                  _l("Pakai tanda terima pendaftaran Anda yang lain, atau hubungi petugas.")),
+    "ineligible_age": (_l("Usia Anda tidak memenuhi syarat peserta BPU."),
+                       _l("Hubungi petugas untuk penjelasan.")),
+    "invalid_nik": (_l("NIK pada pendaftaran tidak dapat dipastikan."),
+                    _l("Bawa KTP asli ke petugas atau kantor desa untuk mendaftar ulang.")),
+    "withdrew": (_l("Pendaftaran dibatalkan atas permintaan Anda."),
+                 _l("Anda dapat mendaftar lagi kapan saja.")),
+    "already_participant": (_l("Anda sudah menjadi peserta BPJS Ketenagakerjaan."),
+                            _l("Cek kartu peserta Anda atau aplikasi JMO, atau hubungi kantor BPJS Ketenagakerjaan.")),
+    "other": (_l("Pendaftaran tidak dapat diproses."), _l("Hubungi petugas untuk penjelasan.")),
+}
+# Why a registration went back to its officer: (the coordinator's choice, the worker's plain-language
+# category, what the worker should do next).
+RETURNS = {
+    "incomplete": (_l("Data salah atau tidak lengkap"),
+                   _l("Sebagian data pendaftaran Anda salah atau belum lengkap."),
+                   _l("Petugas akan menghubungi Anda untuk melengkapinya. Siapkan KTP Anda.")),
+    "nik_mismatch": (_l("NIK atau nama tidak cocok dengan KTP"),
+                     _l("NIK atau nama pada pendaftaran belum cocok dengan KTP."),
+                     _l("Tunjukkan KTP asli kepada petugas agar data dapat dicocokkan.")),
+    "ktp_needed": (_l("Perlu melihat KTP atau Kartu Keluarga"),
+                   _l("Petugas perlu melihat KTP (atau Kartu Keluarga) Anda."),
+                   _l("Siapkan KTP dan Kartu Keluarga saat petugas datang, atau bawa ke kantor desa.")),
+    "income_program": (_l("Penghasilan, program, atau pembayar iuran perlu dicek"),
+                       _l("Penghasilan, program, atau pihak yang membayar iuran perlu dipastikan."),
+                       _l("Petugas akan menghubungi Anda untuk memastikannya bersama Anda.")),
+    "other": (_l("Lainnya"),
+              _l("Pendaftaran Anda perlu diperbaiki."),
+              _l("Petugas akan menghubungi Anda. Siapkan KTP Anda.")),
+}
+
+# The consent the worker gives (UU PDP), and its version, stored with every registration.
+CONSENT_VERSION = "2026-11-v1"
+CONSENT_TEXT = _l(
+    "Pekerja menyetujui data pribadinya (NIK, nama, tanggal lahir, alamat, nomor HP, ahli waris) dipakai "
+    "oleh Pemerintah Kabupaten Bangka Selatan untuk mendaftarkannya sebagai peserta BPJS Ketenagakerjaan "
+    "dan menindaklanjuti pendaftaran itu, dan diteruskan ke BPJS Ketenagakerjaan untuk tujuan yang sama."
+)
+GUARDIAN_TEXT = _l("Untuk pekerja di bawah 18 tahun: orang tua atau wali yang namanya dicatat ikut menyetujui.")
+
+
+def reason_choices(target: str) -> list[tuple[str, str]]:
+    """(code, label) for the reason select of a move to `target`."""
+    if target == "returned":
+        return [(code, label) for code, (label, _why, _next) in RETURNS.items()]
+    return [(code, why) for code, (why, _next) in REJECTIONS.items()]
+
+
+def reason_label(status: str, code: str | None) -> str | None:
+    """The reason as the coordinator reads it on the review page and the timeline."""
+    if status == "returned" and code in RETURNS:
+        return RETURNS[code][0]
+    if status == "rejected" and code in REJECTIONS:
+        return REJECTIONS[code][0]
+    return None
+
+
+def reason_for_worker(status: str, code: str | None) -> tuple[str, str] | None:
+    """(category, what to do next) for the public status page; None for other statuses.
+
+    An unknown or missing code (a registration returned before reasons were recorded) reads as "other".
+    """
+    if status == "returned":
+        _label, why, todo = RETURNS.get(code or "other", RETURNS["other"])
+        return why, todo
+    if status == "rejected":
+        return REJECTIONS.get(code or "other", REJECTIONS["other"])
+    return None
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def inject_labels():
+        import outreach.labels as module
+        return {"labels": module}

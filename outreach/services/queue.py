@@ -1,0 +1,126 @@
+"""The coordinators' queue: filters, search, counts by status and keyset pages, over what the user may see."""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import String, cast
+
+from outreach.domain import codes, workflow
+from outreach.domain.clock import local_midnight
+from outreach.domain.eligibility import name_key
+from outreach.domain.nik import normalise_nik
+from outreach.extensions import db
+from outreach.inputs import MAX_DATE, MAX_ID, MIN_DATE, as_int
+from outreach.models import Registration, User
+from outreach.services.access import visible_to
+
+@dataclass
+class Filters:
+    status: str | None = None
+    kecamatan: str | None = None
+    desa: str | None = None
+    occupation: str | None = None
+    officer: int | None = None
+    funding: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    flag: str | None = None
+    q: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
+                if v not in (None, "", {}) and k != "extra"}
+
+
+FLAG_FILTERS = codes.FLAGS
+def apply_filters(query, f: Filters, with_status: bool = True):
+    if with_status and f.status:
+        query = query.where(Registration.status == f.status)
+    if f.kecamatan:
+        query = query.where(Registration.kecamatan_code == f.kecamatan)
+    if f.desa:
+        query = query.where(Registration.village_code == f.desa)
+    if f.occupation:
+        query = query.where(Registration.occupation == f.occupation)
+    if f.officer:
+        query = query.where(Registration.officer_id == f.officer)
+    if f.funding:
+        query = query.where(Registration.funding == f.funding)
+    if f.date_from:
+        query = query.where(Registration.created_at >= local_midnight(f.date_from))
+    if f.date_to:
+        query = query.where(Registration.created_at < local_midnight(f.date_to + timedelta(days=1)))
+    if f.flag in FLAG_FILTERS:
+        # flags is a JSON list; its text form holds each flag in quotes on SQLite and PostgreSQL alike
+        query = query.where(cast(Registration.flags, String).like(f'%"{f.flag}"%'))
+    if f.q:
+        query = query.where(search_condition(f.q))
+    return query
+
+
+FULL_NUMBER = re.compile(r"BS-\d{4}-\d{6}", re.ASCII)
+
+
+def search_condition(raw: str):
+    """What a coordinator types, read the cheapest way that answers it: a whole registration number or four
+    NIK digits are index look-ups; only a name or a piece of a number needs a scan."""
+    q = raw.strip()
+    if FULL_NUMBER.fullmatch(q.upper()):
+        return Registration.number == q.upper()
+    digits = normalise_nik(q)
+    if len(digits) == 4 and digits.isdigit():
+        return Registration.nik_last4 == digits
+    conditions = [Registration.number.icontains(q, autoescape=True)]
+    if key := name_key(q):
+        conditions.append(Registration.name_key.contains(key, autoescape=True))
+    return db.or_(*conditions)
+
+
+def counts_by_status(user: User, f: Filters) -> dict[str, int]:
+    query = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
+        Registration.status, db.func.count()).group_by(Registration.status)
+    counts = dict(db.session.execute(query).all())
+    return {status: counts.get(status, 0) for status in workflow.STATUSES}
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CURSOR = re.compile(r"(-?\d{1,20})_(\d{1,10})", re.ASCII)
+CURSOR_RANGE = tuple(int((datetime.combine(day, time.min, tzinfo=timezone.utc) - EPOCH) / timedelta(microseconds=1))
+                     for day in (MIN_DATE, MAX_DATE))
+
+
+def cursor_of(registration: Registration) -> str:
+    """Where the next page starts: the last row's (created_at, id), as `<microseconds since 1970>_<id>`."""
+    return f"{(registration.created_at - EPOCH) // timedelta(microseconds=1)}_{registration.id}"
+
+
+def parse_cursor(raw) -> tuple[datetime, int] | None:
+    """A cursor from the URL, or None when it is not one this app wrote (the queue starts over)."""
+    match = CURSOR.fullmatch(raw or "")
+    if not match:
+        return None
+    micros, row_id = as_int(match[1], *CURSOR_RANGE), as_int(match[2], 1, MAX_ID)
+    if micros is None or row_id is None:
+        return None
+    return EPOCH + timedelta(microseconds=micros), row_id
+
+
+def page(user: User, f: Filters, after: tuple[datetime, int] | None, newest_first: bool,
+         size: int) -> tuple[list, str | None]:
+    """One page of the queue, sorted by date and keyset-paginated on (created_at, id), so page 1,000 costs
+    page 1. Registration dates are not in id order (offline captures sync late, demo rows are back-dated),
+    and several rows may share a timestamp: the id breaks ties, so no row repeats or goes missing."""
+    query = apply_filters(visible_to(user), f)
+    key = db.tuple_(Registration.created_at, Registration.id)
+    if after:
+        # A row-value comparison: both databases turn it into one range scan of the (..., created_at, id) index.
+        start = db.tuple_(db.literal(after[0], Registration.created_at.type), db.literal(after[1]))
+        query = query.where(key < start if newest_first else key > start)
+    if newest_first:
+        query = query.order_by(Registration.created_at.desc(), Registration.id.desc())
+    else:
+        query = query.order_by(Registration.created_at.asc(), Registration.id.asc())
+    rows = db.session.scalars(query.limit(size + 1).options(db.joinedload(Registration.village),
+                                                            db.joinedload(Registration.officer))).all()
+    return rows[:size], (cursor_of(rows[size - 1]) if len(rows) > size else None)

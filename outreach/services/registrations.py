@@ -1,0 +1,290 @@
+"""Saving registrations: one submission protocol for the HTML form and the JSON API (and the outbox through
+it), one for corrections. Numbers come from a per-month counter the database increments atomically; the
+unique indexes on client_id and the live NIK hold under concurrent submissions, through a savepoint.
+
+The caller commits (README, "Layout"): a view or API handler turns the Outcome into HTML or JSON, then commits.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from outreach import audit
+from outreach.domain import contribution as rules
+from outreach.domain.clock import LOCAL_TZ, local_day
+from outreach.domain.eligibility import name_key
+from outreach.domain.masking import mask_nik
+from outreach.domain.occupations import TRANSPORT
+from outreach.extensions import db
+from outreach.inputs import MAX_ID
+from outreach.labels import CONSENT_VERSION
+from outreach.models import NumberSequence, Registration, RegistrationEvent, Visit
+from outreach.models.types import utcnow
+from outreach.services import receipts, review
+from outreach.services.checks import FIELDS, Checked, check, duplicate_message, is_whole, live
+
+
+@dataclass
+class Outcome:
+    """What became of a submission.
+
+    created: saved now; saved: this client_id was saved before (a retry, a double tap): the same registration;
+    refused: `checked.errors` say why (with `checked.duplicate` when the NIK is taken); client_id_taken:
+    the client_id belongs to another officer's registration, of which nothing is told;
+    checked: all fine, and nothing saved because only a preview was asked for."""
+    kind: str
+    registration: Registration | None = None
+    checked: Checked | None = None
+    changes: dict | None = None  # a correction's fields: [before, after]
+
+
+def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=None,
+           captured_at: datetime | None = None, preview: bool = False) -> Outcome:
+    """Check and save one registration, exactly once per client_id."""
+    try:
+        known = by_client_id(client_id, officer_id)
+    except ClientIdTaken:
+        return Outcome("client_id_taken")
+    if known:  # a retry of something already saved: the same answer, nothing new
+        return Outcome("saved", known)
+    checked = check(data, today)
+    if problem := visit_problem(visit_id, officer_id, captured_at):
+        checked.errors["visit_id"] = [problem]
+    if not checked.ok:
+        if same := already_saved(checked, client_id, officer_id):  # a double tap that raced its original
+            return Outcome("saved", same)
+        return Outcome("refused", checked=checked)
+    if preview:
+        return Outcome("checked", checked=checked)
+    try:
+        registration, created = create(checked, officer_id, visit_id, client_id, today, captured_at)
+    except DuplicateNik as dup:
+        checked.duplicate = dup.existing
+        checked.errors["nik"] = [duplicate_message(dup.existing)]
+        return Outcome("refused", checked=checked)
+    except ClientIdTaken:
+        return Outcome("client_id_taken")
+    return Outcome("created" if created else "saved", registration, checked)
+
+
+def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False) -> Outcome:
+    """Check and apply an officer's correction. Outcomes: refused (errors), checked (preview), stale (changed
+    by someone since the form was opened), saved (with `changes`, empty when nothing differed)."""
+    checked = check(data, registration_day(registration), exclude_id=registration.id)
+    if not checked.ok:
+        return Outcome("refused", registration, checked)
+    if preview:
+        return Outcome("checked", registration, checked)
+    try:
+        changes = update(registration, checked, user, version)
+    except DuplicateNik as dup:
+        checked.duplicate = dup.existing
+        checked.errors["nik"] = [duplicate_message(dup.existing)]
+        return Outcome("refused", registration, checked)
+    except Stale:
+        return Outcome("stale", registration, checked)
+    return Outcome("saved", registration, checked, changes)
+
+
+def own_registrations(officer_id: int, q: str, before: int | None, size: int) -> tuple[list, int | None]:
+    """An officer's registrations, newest first, matching a name or number; keyset-paged by id."""
+    query = db.select(Registration).where(Registration.officer_id == officer_id)
+    if q:
+        # % and _ are what the officer typed, not wildcards
+        conditions = [Registration.number.icontains(q, autoescape=True)]
+        if key := name_key(q):
+            conditions.append(Registration.name_key.contains(key, autoescape=True))
+        query = query.where(db.or_(*conditions))
+    if before:
+        query = query.where(Registration.id < before)
+    rows = db.session.scalars(query.options(joinedload(Registration.village))
+                              .order_by(Registration.id.desc()).limit(size + 1)).all()
+    return rows[:size], rows[size - 1].id if len(rows) > size else None
+
+
+def new_client_id() -> str:
+    return str(uuid.uuid4())
+
+
+def canonical_client_id(raw) -> str | None:
+    try:
+        return str(uuid.UUID(str(raw)))
+    except ValueError:
+        return None
+
+
+def next_number(now: datetime) -> str:
+    """BS-YYMM-NNNNNN: district prefix, month, and a counter that the database increments atomically."""
+    period = now.astimezone(LOCAL_TZ).strftime("%y%m")
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
+    n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
+                           .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
+    return f"BS-{period}-{n:06d}"
+
+
+STORED = [f for f in FIELDS if f != "consent"]
+
+
+def store_fields(registration: Registration, c: Checked, today: date) -> None:
+    for name in STORED:
+        setattr(registration, name, c.values[name])
+    registration.name_key = name_key(c.values["full_name"])
+    registration.nik_last4 = c.values["nik"][-4:]
+    registration.kecamatan_code = c.values["village_code"].rsplit(".", 1)[0]
+    registration.contribution = c.contribution.as_dict() | {"start": today.isoformat()}
+    registration.flags = sorted(set(c.flags))
+
+
+class DuplicateNik(Exception):
+    def __init__(self, existing: Registration):
+        self.existing = existing
+
+
+class ClientIdTaken(Exception):
+    """The client_id is another officer's: nothing of that registration is shown (409)."""
+
+
+class Stale(Exception):
+    """The registration changed since the officer opened the edit form."""
+
+
+def by_client_id(client_id: str, officer_id: int) -> Registration | None:
+    """The officer's own registration saved under this client_id (a retry); ClientIdTaken if another
+    officer's, so a replayed id never reveals someone else's registration."""
+    known = db.session.scalar(db.select(Registration).where(Registration.client_id == client_id))
+    if known is not None and known.officer_id != officer_id:
+        raise ClientIdTaken()
+    return known
+
+
+def already_saved(c: Checked, client_id: str, officer_id: int) -> Registration | None:
+    """The registration this very submission made a moment ago: a retry racing its original finds it as
+    a NIK duplicate, but it is the same form sent twice and gets the same answer as any retry."""
+    if c.duplicate is not None and c.duplicate.client_id == client_id:
+        return by_client_id(client_id, officer_id)
+    return None
+
+
+def visit_problem(visit_id, officer_id: int, captured_at: datetime | None = None) -> str | None:
+    """Why a registration cannot go on this visit (the API's `visit_id`), or None if it can.
+
+    A closed visit still takes what the phone captured while it was open: the outbox may only reach the
+    server after the officer closed the visit back in signal."""
+    if visit_id is None:
+        return None
+    visit = db.session.get(Visit, visit_id) if is_whole(visit_id) and 1 <= visit_id <= MAX_ID else None
+    if visit is None or visit.officer_id != officer_id:
+        return _("Kunjungan tidak ditemukan.")
+    if not visit.is_open and (captured_at is None or captured_at > visit.closed_at):
+        return _("Kunjungan ini sudah ditutup. Mulai kunjungan baru untuk mendaftarkan pekerja.")
+    return None
+
+
+def registration_day(registration: Registration) -> date:
+    """The day a registration counts from: its age check and its first contribution month."""
+    start = (registration.contribution or {}).get("start")
+    try:
+        return date.fromisoformat(start)
+    except (TypeError, ValueError):
+        return local_day(registration.created_at)
+
+
+def parse_captured_at(raw, now: datetime) -> datetime | None:
+    """The device's capture time (ISO 8601); None when absent, unreadable, or implausible (a phone clock
+    ahead of the server by more than a day, or before this app existed)."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
+    if not datetime(2024, 1, 1, tzinfo=LOCAL_TZ) <= when <= now + timedelta(days=1):
+        return None
+    return when
+
+
+def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
+           captured_at: datetime | None = None) -> tuple[Registration, bool]:
+    """Add a checked registration with its first receipt; (registration, created). A known client_id returns
+    its registration; another officer's raises ClientIdTaken; a NIK taken meanwhile raises DuplicateNik."""
+    known = by_client_id(client_id, officer_id)
+    if known:
+        return known, False
+    now = utcnow()
+    registration = Registration(client_id=client_id, status="pending", officer_id=officer_id, visit_id=visit_id,
+                                consent_at=now, consent_version=CONSENT_VERSION, created_at=now, updated_at=now,
+                                captured_at=captured_at)
+    store_fields(registration, c, today)
+    try:
+        # The savepoint: a retry racing its original (same client_id), or another officer enrolling this NIK
+        # a moment ago, fails on a unique index; only this insert (and its number) is undone.
+        with db.session.begin_nested():
+            registration.number = next_number(now)
+            db.session.add(registration)
+            db.session.flush()
+            db.session.add(RegistrationEvent(registration_id=registration.id, user_id=officer_id, kind="created",
+                                             at=now))
+            receipts.issue(registration, officer_id)
+    except IntegrityError:
+        known = by_client_id(client_id, officer_id)
+        if known:
+            return known, False
+        existing = db.session.scalar(live(db.select(Registration).where(Registration.nik == c.values["nik"]), None))
+        if existing:
+            raise DuplicateNik(existing) from None
+        raise
+    return registration, True
+
+
+def shown(name: str, value):
+    """How a value appears in the edit history: the NIK masked, dates as ISO text."""
+    if name == "nik":
+        return mask_nik(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def update(registration: Registration, c: Checked, user, version: int | None) -> dict:
+    """Apply an officer's correction; records each changed field's before and after. A `returned`
+    registration goes back to `pending` through the workflow."""
+    if version is not None and version != registration.version:
+        raise Stale()
+    start = registration_day(registration)
+    before = {name: getattr(registration, name) for name in STORED}
+    c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
+                                            c.values["payment_period"], start, c.values["funding"],
+                                            transport=c.values["occupation"] in TRANSPORT)
+    try:
+        with db.session.begin_nested():  # the NIK's unique index may refuse the new value
+            store_fields(registration, c, start)
+            changes = {name: [shown(name, before[name]), shown(name, c.values[name])]
+                       for name in STORED if before[name] != c.values[name]}
+            if changes:
+                # The WHERE on version makes the check and the write one step, as review.transition() does: a
+                # coordinator's move that landed since the officer opened the form wins; this edit is refused.
+                seen = registration.version
+                claimed = db.session.execute(db.update(Registration).where(
+                    Registration.id == registration.id, Registration.version == seen).values(
+                    version=seen + 1, updated_at=utcnow())).rowcount
+                if claimed != 1:
+                    raise Stale()
+                db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="edited",
+                                                 changes=changes))
+                audit.record("edit", registration, user_id=user.id, fields=sorted(changes))
+            if registration.status == "returned":  # corrected: back to the coordinators' queue
+                db.session.flush()
+                review.transition(registration, "pending", user, registration.version)
+    except IntegrityError:
+        db.session.expire(registration)
+        raise DuplicateNik(db.session.scalar(live(db.select(Registration).where(
+            Registration.nik == c.values["nik"]), registration.id))) from None
+    except Stale:
+        db.session.expire(registration)
+        raise
+    return changes
