@@ -16,7 +16,7 @@ from outreach.services.regions import load_regions  # noqa: E402
 TOBOALI, LEPAR = "19.03.01", "19.03.02"
 PASSWORD = "rahasia-123"
 KEPT_TABLES = {"regions", "alembic_version"}
-pytest_plugins = ["tests.enrollment"]  # the officer and visit fixtures
+pytest_plugins = ["tests.enrollment", "tests.review_helpers"]  # the officer, visit and coordinator fixtures
 
 
 def reset_postgres(url: str) -> None:

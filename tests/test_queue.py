@@ -1,0 +1,112 @@
+"""The coordinator's queue: filters, search, counts, keyset pages sorted by date, bulk moves."""
+import html
+import re
+from datetime import date
+
+import pytest
+
+from tests.review_helpers import bulk_rows, current, enroll, login_as
+
+
+# Filters, search and counts
+
+def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
+    siti = enroll(officer, visit_id)
+    budi = enroll(officer, visit_id, nik="1903011508900002", full_name="Budi Santoso", sex="M", occupation="petani",
+                  village_code="19.03.01.1002")
+    page = coordinator.get("/tinjau").get_data(as_text=True)
+    assert siti in page and budi in page and 'data-count="pending">Menunggu verifikasi <strong>2</strong>' in page
+    assert "************0001" in page and "1903015508900001" not in page
+    assert budi not in coordinator.get("/tinjau?desa=19.03.01.1001").get_data(as_text=True)
+    assert siti not in coordinator.get("/tinjau?occupation=petani").get_data(as_text=True)
+    assert budi not in coordinator.get("/tinjau?q=0001").get_data(as_text=True)  # last four NIK digits
+    assert siti not in coordinator.get("/tinjau?q=budi").get_data(as_text=True)
+    for typed in (siti, siti.lower(), f"  {siti} ", siti[-6:]):  # the whole number (any case) or a piece of it
+        found = coordinator.get("/tinjau", query_string={"q": typed}).get_data(as_text=True)
+        assert siti in found and budi not in found, typed
+    for wildcard in ("%", "_", "BS-%"):
+        assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
+    today = date.today().isoformat()
+    assert siti in coordinator.get(f"/tinjau?from={today}&to={today}").get_data(as_text=True)
+    assert siti not in coordinator.get("/tinjau?to=2020-01-01").get_data(as_text=True)
+    oldest = coordinator.get("/tinjau?sort=oldest").get_data(as_text=True)
+    assert oldest.index(siti) < oldest.index(budi)
+
+
+def test_queue_flag_filter(app, officer, visit_id, coordinator):
+    migrant = enroll(officer, visit_id, nik="3201015508900001")
+    local = enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M")
+    page = coordinator.get("/tinjau?flag=outside_district").get_data(as_text=True)
+    assert migrant in page and local not in page
+
+
+# Keyset pages on (created_at, id)
+
+def test_keyset_pages_do_not_repeat_or_skip(app, officer, visit_id, coordinator, monkeypatch):
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 2)
+    numbers = {enroll(officer, visit_id, nik=f"19030115089{n:05d}", sex="M", full_name=f"P {n}") for n in range(1, 6)}
+    seen, url = [], "/tinjau"
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        seen += [n for n in numbers if f'data-number="{n}"' in page]
+        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+        url = html.unescape(following.group(1)) if following else None
+    assert sorted(seen) == sorted(numbers) and len(seen) == len(numbers)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_queue_pages_by_date_even_when_ids_disagree_and_dates_tie(app, users, coordinator, monkeypatch, sort):
+    from datetime import timedelta
+
+    from outreach.models.types import utcnow
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 3)
+    now = utcnow()
+    # Ids in one order, dates in the other (a late offline sync), and four rows sharing one timestamp.
+    numbers = []
+    for i, minutes in enumerate([10, 9, 8, 5, 5, 5, 5, 1]):
+        numbers += bulk_rows(app, users["officer"], 1, start=i, created_at=now - timedelta(minutes=minutes))
+    seen, url = [], f"/tinjau?sort={sort}"
+    while url:
+        page = coordinator.get(url).get_data(as_text=True)
+        seen += re.findall(r'data-number="(BT-\d+)"', page)
+        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+        url = html.unescape(following.group(1)) if following else None
+    assert len(seen) == len(set(seen)) == 8
+    oldest_first = numbers[:3] + numbers[3:7] + numbers[7:]  # ties: by id
+    assert seen == (oldest_first if sort == "oldest" else oldest_first[::-1])
+
+
+# Bulk verify / mark submitted
+
+def test_bulk_verify_and_mark_submitted(app, officer, visit_id, coordinator):
+    numbers = [enroll(officer, visit_id, nik=f"19030115089{n:05d}", sex="M", full_name=f"Pekerja {n}") for n in (1, 2, 3)]
+    page = coordinator.get("/tinjau?status=pending").get_data(as_text=True)
+    data = {"csrf_token": coordinator.auth.token(), "to": "verified", "number": numbers[:2]}
+    for n in numbers:
+        data[f"v-{n}"] = page.split(f'name="v-{n}" value="')[1].split('"')[0]
+    coordinator.post("/tinjau/massal", data=data)
+    assert [current(app, n).status for n in numbers] == ["verified", "verified", "pending"]
+    data["to"] = "submitted"
+    data.update({f"v-{n}": 2 for n in numbers[:2]})
+    coordinator.post("/tinjau/massal", data=data)
+    assert [current(app, n).status for n in numbers] == ["submitted", "submitted", "pending"]
+
+
+# Odd query parameters answer 200, not 500 (the queue's filters, also read by exports, audit and dashboard)
+
+ODD = ["to=9999-12-31", "from=0001-01-01", "from=2199-12-31&to=1900-01-01", "after=99999999999999999999999",
+       "after=9223372036854775807_1", "after=-99999999999999999999_5", "after=1_99999999999", "after=1_0",
+       "officer=99999999999999999999", "officer=-1", "user=99999999999999999999", "before=99999999999999999999",
+       "before=-5", "q=%25_%5C", "q=" + "x" * 500, "kecamatan=" + "9" * 300, "desa=%00", "sort=x", "status=x",
+       "flag=x", "number=" + "N" * 300]
+
+
+@pytest.mark.parametrize("path", ["/tinjau", "/tinjau/ekspor.csv", "/tinjau/ekspor.xlsx", "/audit", "/dasbor"])
+@pytest.mark.parametrize("query", ODD)
+def test_odd_query_parameters_are_ignored_not_a_crash(app, users, path, query):
+    admin = login_as(app, "admin1")
+    response = admin.get(f"{path}?{query}")
+    response.get_data()
+    assert response.status_code == 200, (path, query)
