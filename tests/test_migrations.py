@@ -45,3 +45,34 @@ def test_revision_0004_fills_the_last_nik_digits_of_earlier_registrations(tmp_pa
         with db.engine.connect() as conn:
             row = conn.execute(db.text("SELECT nik_last4, version, is_demo FROM registrations")).one()
     assert tuple(row) == ("0001", 1, 0)
+
+
+def test_revision_0008_gives_every_earlier_registration_its_receipt(tmp_path):
+    """Registrations saved before receipts existed get one from the migration, so reading never writes: its
+    QR leads to the status page."""
+    from outreach.models import Receipt, Registration
+    from outreach.services import receipts
+    scratch = make_app(f"sqlite:///{tmp_path}/receipts.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0007")
+        with db.engine.begin() as conn:
+            conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
+            conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
+                                 " created_at) VALUES (1, 'p', 'P', 'officer', 1, 'x', 'n', '2026-01-01')"))
+            conn.execute(db.text(
+                "INSERT INTO registrations (number, client_id, status, officer_id, nik, nik_last4, full_name, name_key,"
+                " birth_place, birth_date, sex, phone, address, village_code, kecamatan_code, occupation,"
+                " monthly_income, programs, payment_period, funding, heir_name, heir_relation, consent_at,"
+                " consent_version, contribution, flags, version, is_demo, created_at, updated_at) VALUES"
+                " ('BS-2601-000001', 'c', 'pending', 1, '1903015508900001', '0001', 'Siti Aminah', 'siti aminah',"
+                " 'T', '1990-08-15', 'F', '+62812', 'A', '19', '19', 'nelayan', 1000000, '[]', 1, 'self', 'H',"
+                " 'anak', '2026-01-01', 'v', '{}', '[]', 1, 0, '2026-01-02 03:04:05', '2026-01-01')"))
+        upgrade(directory=directory)
+        registration = db.session.scalar(db.select(Registration))
+        receipt = receipts.current(registration)
+        assert receipt is not None and receipt.issued_by == 1 and receipt.replaced_at is None
+        assert db.session.scalar(db.select(db.func.count(Receipt.id))) == 1
+        token = receipts.token_of(receipt)
+    page = scratch.test_client().get(f"/s/{token}")
+    assert page.status_code == 200 and "S*** A*****" in page.get_data(as_text=True)

@@ -16,7 +16,8 @@ from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import exports, kpj_import, review
+from outreach.services import exports, review
+from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
 from outreach.services.queue import FLAG_FILTERS, Filters, apply_filters, counts_by_status, page, parse_cursor
 from outreach.services.access import registration_for, visible_to
 from outreach.services.regions import village_choices
@@ -165,37 +166,37 @@ def kpj_import():
     if form.validate_on_submit():
         text, digest = "", None
         if form.file.data:
-            raw = form.file.data.read(kpj_import.MAX_IMPORT_BYTES + 1)
-            if len(raw) > kpj_import.MAX_IMPORT_BYTES:
+            raw = form.file.data.read(kpj_file.MAX_IMPORT_BYTES + 1)
+            if len(raw) > kpj_file.MAX_IMPORT_BYTES:
                 error = _("Berkas terlalu besar (paling besar 2 MB).")
             else:
-                text = kpj_import.decode_upload(raw)
+                text = kpj_file.decode_upload(raw)
         elif form.apply.data:
             digest = form.digest.data
-            text = kpj_import.kept_upload(digest, me())
+            text = kpj_file.kept_upload(digest, me())
             if text is None:
                 error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
         if not error and not text.strip():
             error = _("Pilih berkas CSV.")
         if not error:
             try:
-                rows = kpj_import.read_kpj_csv(text, me())
+                rows = kpj_file.read_kpj_csv(text, me())
             except ValueError as problem:
                 error = str(problem)
         if rows is not None and form.apply.data and digest:
             try:
-                n = kpj_import.apply_kpj_import(rows, me())
+                n = kpj_file.apply_kpj_import(rows, me())
             except review.Refused as refusal:
                 db.session.rollback()
                 error = " ".join(refusal.messages)
-                rows = kpj_import.read_kpj_csv(text, me())  # fresh per-row results after the rollback
+                rows = kpj_file.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
                 db.session.commit()
-                kpj_import.drop_upload(digest, me())
+                kpj_file.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
         if rows is not None:
-            form.digest.data = digest or kpj_import.keep_upload(text, me())
+            form.digest.data = digest or kpj_file.keep_upload(text, me())
         if error:
             status = 422
     return render_template("review/kpj_import.html", form=form, rows=rows, error=error), status
