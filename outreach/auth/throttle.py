@@ -29,19 +29,18 @@ def record_failure(username: str) -> None:
     db.session.execute(db.delete(LoginThrottle).where(
         LoginThrottle.username != username, LoginThrottle.first_failure_at < now - window,
         db.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
-    row = db.session.get(LoginThrottle, username)
-    if row is None:
-        row = LoginThrottle(username=username, failures=0, first_failure_at=now)
-        db.session.add(row)
-    elif now - row.first_failure_at > window:
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        row.locked_until = now + window
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            row = db.session.get(LoginThrottle, username)
+            if row is None:
+                row = LoginThrottle(username=username, failures=0, first_failure_at=now)
+                db.session.add(row)
+            elif now - row.first_failure_at > window:
+                row.failures, row.first_failure_at, row.locked_until = 0, now, None
+            row.failures += 1
+            if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+                row.locked_until = now + window
     except IntegrityError:  # a parallel first failure for the same name inserted the row
-        db.session.rollback()
         record_failure(username)
 
 

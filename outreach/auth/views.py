@@ -71,6 +71,7 @@ def login_page():
             if user is None:
                 check_password_hash(DUMMY_HASH, form.password.data)
             throttle.record_failure(username)
+            db.session.commit()
             form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
     return render_template("auth/login.html", form=form)
 
@@ -95,6 +96,7 @@ def change_password():
             form.current_password.errors.append(_("Terlalu banyak percobaan yang gagal. Coba lagi dalam %(n)s menit.", n=wait))
         elif not current_user.check_password(form.current_password.data):
             throttle.record_failure(current_user.username)
+            db.session.commit()
             form.current_password.errors.append(_("Kata sandi sekarang salah."))
         else:
             throttle.clear(current_user.username)
