@@ -6,8 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MIN_INCOME, brackets
-from outreach.domain.occupations import TRANSPORT
+from outreach.domain.contribution import browser_rules
 from outreach.domain.regions import search_text
 from outreach.enroll import labels, service
 from outreach.enroll.access import duplicate_link, get_registration
@@ -106,14 +105,7 @@ def close_visit(visit_id: int):
 
 
 def contribution_rules(start) -> dict:
-    """What the form's script needs to show the same figure as the server, offline too. `start` is the
-    first contribution month: today's for a new registration, the registration's own when correcting it."""
-    return {
-        "brackets": [[low, base] for low, base, _label in brackets()],
-        "min": MIN_INCOME, "max": MAX_INCOME,
-        "discount": DISCOUNT, "budgetFunded": list(BUDGET_FUNDED), "transport": sorted(TRANSPORT),
-        "start": start.strftime("%Y-%m"),
-    }
+    return browser_rules(start)
 
 
 def render_form(form: RegistrationForm, checked: service.Checked | None, today, **context):

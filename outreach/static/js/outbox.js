@@ -240,9 +240,9 @@
     else if (field("monthly_income").tagName !== "SELECT") {  // a list of brackets needs no format check
       var amount = income(raw);
       if (amount === null) errors.monthly_income = t.incomeFormat;
-      else if (limits && (amount < limits.min || amount > limits.max)) {
+      else if (limits && (amount < limits.minIncome || amount > limits.maxIncome)) {
         var rp = new Intl.NumberFormat("id-ID");
-        errors.monthly_income = fmt(fmt(t.incomeRange, "Rp" + rp.format(limits.min), "min"), "Rp" + rp.format(limits.max), "max");
+        errors.monthly_income = fmt(fmt(t.incomeRange, "Rp" + rp.format(limits.minIncome), "min"), "Rp" + rp.format(limits.maxIncome), "max");
       }
     }
     if (!p.consent) errors.consent = t.consent;
