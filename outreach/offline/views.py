@@ -18,8 +18,8 @@ from outreach.enroll.views import render_form, village_choices
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
-SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/sw.js",
-               "icons/icon-192.png", "icons/icon-512.png")
+SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/outbox-form.js",
+               "js/outbox-page.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
 
 
 @lru_cache(maxsize=1)
