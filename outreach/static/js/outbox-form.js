@@ -148,7 +148,7 @@
         navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) reg.sync.register("outbox").catch(function () {}); });
       }
       if (state === "waiting") ui.retryLater();
-      if (editing) { location.href = "/outbox"; return; }
+      if (editing) { location.href = Outbox.urls.outbox; return; }
       nextWorker(message);
     });
   }
@@ -198,7 +198,7 @@
     });
   }
   var params = new URLSearchParams(location.search), fixing = params.get("outbox");
-  var correcting = location.pathname === "/outbox/perbaiki";
+  var correcting = location.pathname === Outbox.urls.correct;
   if (fixing || correcting) {
     check().then(function () { return fixing && ui.officer() ? Outbox.get("entries", fixing) : null; }).then(function (entry) {
       editing = entry && String(entry.officer_id) === String(ui.officer()) ? entry : null;

@@ -46,7 +46,7 @@ var OutboxUI = (function () {
 
   // Service worker: the shell for offline use, and background sync where the browser has it.
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.register(Outbox.urls.sw, { scope: Outbox.urls.scope }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (e) { if (e.data && e.data.outbox) after(e.data.outbox); });
     document.querySelectorAll("[data-cache-form]").forEach(function (a) {
       navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage({ cache: a.getAttribute("href") }); });
@@ -116,14 +116,13 @@ var OutboxUI = (function () {
   });
 
   // Closing a visit whose registrations still wait (or were refused) on this phone asks first.
-  document.querySelectorAll("form[action]").forEach(function (f) {
-    var m = /\/kunjungan\/(\d+)\/tutup$/.exec(f.getAttribute("action"));
-    if (!m) return;
+  document.querySelectorAll("form[data-close-visit]").forEach(function (f) {
+    var visit = f.getAttribute("data-close-visit");
     f.addEventListener("submit", function (e) {
       if (f.dataset.confirmed) return;
       e.preventDefault();
       check().then(pending).then(function (entries) {
-        var n = entries.filter(function (x) { return String(x.visit_id) === m[1]; }).length;
+        var n = entries.filter(function (x) { return String(x.visit_id) === visit; }).length;
         if (!n || window.confirm(fmt(t.confirmClose, n))) {
           f.dataset.confirmed = "1";
           HTMLFormElement.prototype.submit.call(f);  // the form's button is named "submit"
