@@ -1,9 +1,15 @@
-"""Contribution arithmetic, table-driven, against the worked examples of data/bpu_rules.md."""
+"""Contribution arithmetic, table-driven, against the worked examples of data/bpu_rules.md; and the rules'
+one home: the browser gets every one of them from the server, the scripts type none."""
+import json
+import re
 from datetime import date
 
 import pytest
 
-from outreach.domain.contribution import bracket_base, brackets, contribution_for
+from outreach import ROOT
+from outreach.domain import contribution
+from outreach.domain.contribution import bracket_base, brackets, browser_rules, contribution_for
+from outreach.domain.occupations import TRANSPORT
 
 BEFORE_DISCOUNT = date(2026, 1, 15)  # non-transport discount starts April 2026
 NOVEMBER_2026 = date(2026, 11, 24)
@@ -73,3 +79,66 @@ def test_as_dict_is_plain_integers():
 def test_refuses_what_the_rules_do_not_allow(programs, months, funding):
     with pytest.raises(ValueError):
         contribution_for(1_000_000, programs, months, BEFORE_DISCOUNT, funding)
+
+
+def rule_constants() -> dict:
+    """The module's public rules: every UPPER_CASE number or collection."""
+    return {name: value for name, value in vars(contribution).items()
+            if name.isupper() and isinstance(value, (int, float, tuple, list, dict, set, frozenset))}
+
+
+def camel_case(name: str) -> str:
+    first, *rest = name.lower().split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def as_json(value):
+    return json.loads(json.dumps(sorted(value) if isinstance(value, (set, frozenset)) else value))
+
+
+def test_the_rules_are_found():
+    assert {"MIN_INCOME", "JKK_PERMILLE", "JKM_FLAT", "DISCOUNT", "BUDGET_FUNDED"} <= set(rule_constants())
+
+
+@pytest.mark.parametrize("name", sorted(rule_constants()))
+def test_the_browser_gets_every_rule_from_the_server(name):
+    rules = as_json(browser_rules(NOVEMBER_2026))
+    assert rules[camel_case(name)] == as_json(rule_constants()[name])
+
+
+def test_the_browser_gets_the_brackets_transport_work_and_first_month():
+    rules = as_json(browser_rules(NOVEMBER_2026))
+    assert rules["brackets"] == [[lowest, base] for lowest, base, _label in brackets()]
+    assert rules["transport"] == sorted(TRANSPORT) and rules["start"] == "2026-11"
+
+
+def rule_numbers() -> set:
+    numbers = {n for lowest, base, _label in brackets() for n in (lowest, base)}
+
+    def walk(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers.add(value)
+        elif isinstance(value, dict):
+            walk(list(value.values()))
+        elif isinstance(value, (tuple, list, set, frozenset)):
+            for item in value:
+                walk(item)
+    walk(list(rule_constants().values()))
+    return numbers
+
+
+# A number in a script: 6800, 6_800, 0.01, 1e6 (not inside a word or after a dot); comments may show examples.
+NUMBER = re.compile(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?")
+COMMENT = re.compile(r"/\*.*?\*/|(?:^|(?<=\s))//[^\n]*", re.S | re.M)
+# Amounts, income bounds, brackets and the discount's years: every rule number of three digits or more, and the
+# rates as fractions. The small ones (periods, months, per-mille rates) look like a script's own indexes, radix
+# or twelve months; test_the_live_figure_follows_the_server_rules (tests/browser) holds those to the server.
+FORBIDDEN = {n for n in rule_numbers() if n >= 100} | {
+    value / 1000 for name, value in rule_constants().items() if name.endswith("_PERMILLE")}
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "outreach/static/js").glob("*.js")), ids=lambda p: p.name)
+def test_no_rule_is_typed_into_a_script(script):
+    code = COMMENT.sub("", script.read_text(encoding="utf-8"))
+    typed = {float(n.replace("_", "")) for n in NUMBER.findall(code)}
+    assert not typed & FORBIDDEN, f"{script.name} types a rule of domain/contribution.py: take it from data-rules"

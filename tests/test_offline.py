@@ -2,6 +2,10 @@
 import json
 import re
 
+import pytest
+
+from outreach import ROOT
+
 
 def test_manifest_is_installable(client):
     response = client.get("/manifest.webmanifest")
@@ -67,3 +71,27 @@ def test_the_session_answer_names_the_officer_for_the_outbox(client, auth, users
     auth.login("petugas1")
     data = client.get("/api/v1/session").get_json()
     assert data["user_id"] == users["officer"] and data["role"] == "officer" and data["csrf_token"]
+
+
+def test_the_worker_gets_the_addresses_it_keeps_and_none_is_personal(client):
+    """sw.js names the pages it keeps; their addresses come from the server, and none holds personal data."""
+    body = client.get("/sw.js").get_data(as_text=True)
+    settings = json.loads(re.search(r"const SETTINGS = (\{.*\});", body).group(1))
+    keep = re.search(r"var KEEP = \[(.*?)\];", (ROOT / "outreach/static/js/sw.js").read_text()).group(1)
+    kept = [settings["urls"][name.strip().removeprefix("URLS.")] for name in keep.split(",")]
+    assert kept == ["/kunjungan/0/daftar", "/outbox", "/outbox/perbaiki", "/kunjungan", "/", "/luring"]
+    for private in ("pendaftaran", "tinjau", "tanda-terima", "/s/", "cek", "api", "audit", "dasbor", "admin"):
+        assert not any(private in path for path in kept)
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "outreach/static/js").glob("*.js")), ids=lambda p: p.name)
+def test_the_scripts_type_no_address_of_the_app(app, script):
+    """The addresses the scripts use come from the server (#app-urls, the worker's SETTINGS), never typed."""
+    segments = {rule.rule.split("/")[1].split("<")[0] for rule in app.url_map.iter_rules()} - {""}
+    assert {"api", "outbox", "luring", "masuk", "keluar", "s", "static", "sw.js", "kunjungan"} <= segments
+    typed = re.compile("|".join(
+        [r"""["'`]/["'`]""", r"\^\\/\$"]  # the root, in a string or a regular expression
+        + [rf"""["'`]/{re.escape(s)}(?=["'`/?#])""" for s in segments]  # in a string: "/api/v1/...", '/outbox'
+        + [rf"\\/{re.escape(s)}(?![\w.-])" for s in segments]))  # in a regular expression: /^\/kunjungan\/\d+/
+    found = typed.findall(script.read_text(encoding="utf-8"))
+    assert not found, f"{script.name} types {found}: take the address from the server"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from outreach.domain import occupations
 from outreach.domain.regions import DATA
 
 MIN_INCOME = 1_000_000
@@ -139,3 +140,19 @@ def contribution_for(income: int, programs, months: int, start: date, funding: s
         cut = discounted(month, kind, funding)
         charged.append({p: halve(a) if cut and p in BASIC else a for p, a in normal.items()})
     return Contribution(base=base, monthly_normal=normal, months=tuple(charged), start=(start.year, start.month))
+
+
+def browser_rules(start: date) -> dict:
+    """Every rule above, for the form's script to show the figure the server would (offline too) without a
+    rule typed a second time in JavaScript; sent as JSON. Keys are the constants' names in camelCase (a test
+    holds every constant to it). `start` is the first contribution month: today's for a new registration, the
+    registration's own when correcting it."""
+    return {
+        "minIncome": MIN_INCOME, "maxIncome": MAX_INCOME,
+        "jkkPermille": JKK_PERMILLE, "jhtPermille": JHT_PERMILLE, "jkkMin": JKK_MIN, "jkkMax": JKK_MAX,
+        "jkmFlat": JKM_FLAT, "periods": PERIODS, "programs": PROGRAMS, "basic": BASIC, "discount": DISCOUNT,
+        "funding": FUNDING, "budgetFunded": BUDGET_FUNDED,
+        "brackets": [[lowest, base] for lowest, base, _label in brackets()],
+        "transport": sorted(occupations.TRANSPORT),
+        "start": start.strftime("%Y-%m"),
+    }

@@ -8,8 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from outreach import labels
 from outreach.domain.clock import local_today
-from outreach.domain.contribution import BUDGET_FUNDED, DISCOUNT, MAX_INCOME, MIN_INCOME, brackets
-from outreach.domain.occupations import TRANSPORT
+from outreach.domain.contribution import browser_rules
 from outreach.enroll.forms import CloseVisitForm, RegistrationForm, VisitForm, bracket_value, income_choices
 from outreach.extensions import db
 from outreach.inputs import as_int
@@ -94,24 +93,13 @@ def close_visit(visit_id: int):
     return redirect(url_for("enroll.visits"))
 
 
-def contribution_rules(start) -> dict:
-    """What the form's script needs to show the same figure as the server, offline too. `start` is the
-    first contribution month: today's for a new registration, the registration's own when correcting it."""
-    return {
-        "brackets": [[low, base] for low, base, _label in brackets()],
-        "min": MIN_INCOME, "max": MAX_INCOME,
-        "discount": DISCOUNT, "budgetFunded": list(BUDGET_FUNDED), "transport": sorted(TRANSPORT),
-        "start": start.strftime("%Y-%m"),
-    }
-
-
 def render_form(form: RegistrationForm, checked: Checked | None, today, **context):
     form.monthly_income.choices = income_choices(str(get_locale()))
     form.monthly_income.data = bracket_value(form.monthly_income.data)  # the bracket the amount falls in
     duplicate = checked.duplicate if checked else None
     return render_template("enroll/register.html", form=form, checked=checked,
                            consent_text=labels.CONSENT_TEXT, guardian_text=labels.GUARDIAN_TEXT,
-                           rules=contribution_rules(today),
+                           rules=browser_rules(today),
                            duplicate_url=duplicate_link(me(), duplicate) if duplicate else None, **context)
 
 

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
-SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/sw.js",
-               "icons/icon-192.png", "icons/icon-512.png")
+SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/outbox-form.js",
+               "js/outbox-page.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +34,14 @@ def service_worker():
         script = f.read()
     settings = {"version": shell_version(current_app.static_folder),
                 "shell": [url_for("static", filename=name) for name in SHELL_FILES if name != "js/sw.js"]
-                + [url_for("offline.offline_page"), url_for("offline.manifest")]}
+                + [url_for("offline.offline_page"), url_for("offline.manifest")],
+                "urls": {"core": url_for("static", filename="js/outbox-core.js"),
+                         "static": url_for("static", filename=""), "offline": url_for("offline.offline_page"),
+                         "manifest": url_for("offline.manifest"), "login": url_for("auth.login_page"),
+                         "logout": url_for("auth.logout"), "session": url_for("api.session_info"),
+                         "registrations": url_for("api.create_registration"), "home": url_for("main.home"),
+                         "visits": url_for("enroll.visits"), "visitForm": url_for("enroll.register", visit_id=0),
+                         "outbox": url_for("offline.outbox"), "correct": url_for("offline.correct")}}
     body = f"const SETTINGS = {json.dumps(settings)};\n{script}"
     return Response(body, mimetype="application/javascript",
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})

@@ -106,3 +106,36 @@ def test_the_live_figure_of_a_correction_is_the_one_saved(phone, users, app):
     phone.click("#submit")
     phone.goto(f"/pendaftaran/{number}")
     expect(phone.locator('.contribution [data-out="period"]')).to_have_text(live)
+
+
+def test_the_live_figure_follows_the_server_rules(phone, users, monkeypatch):
+    """The script types no rule: with other rates, bounds, flat amount, discount month, discounted programmes and
+    budget payers, the figure it shows is the server's."""
+    from outreach.domain import contribution
+    from outreach.enroll.service import local_today
+
+    today = local_today()
+    next_month = contribution.add_months(today.year, today.month, 1)
+    for name, value in {"JKK_PERMILLE": 30, "JHT_PERMILLE": 35, "JKK_MIN": 70_000, "JKK_MAX": 80_000,
+                        "JKM_FLAT": 7_100, "BASIC": ("JKM",), "BUDGET_FUNDED": ("sponsor",),
+                        "DISCOUNT": {"non_transport": (next_month, next_month), "transport": ((2000, 1), (2000, 1))}
+                        }.items():
+        monkeypatch.setattr(contribution, name, value)
+
+    def expect_the_server_figure(income, funding):
+        c = contribution.contribution_for(income, {"JKK", "JKM", "JHT"}, 3, today, funding)
+        for out, amount in (("normal", c.monthly_normal_total), ("monthly", c.first_month_total),
+                            ("period", c.period_total)):
+            expect(phone.locator(f'#contribution [data-out="{out}"]')).to_have_text(f"Rp{amount:,}".replace(",", "."))
+        return c
+
+    open_form_in_toboali(phone)
+    phone.select_option("#monthly_income", "2000000")
+    phone.check("#programs-JHT")
+    phone.check("#payment_period-1")  # 3 months, the second one discounted
+    c = expect_the_server_figure(2_000_000, "self")
+    assert c.monthly_normal["JKK"] == 70_000 and c.discount_applied  # the minimum JKK, JKM halved in one month
+    phone.select_option("#monthly_income", "2950000")
+    assert expect_the_server_figure(2_950_000, "self").monthly_normal["JKK"] == 80_000  # the maximum
+    phone.check("#funding-2")  # a sponsor pays: here, no discount
+    assert not expect_the_server_figure(2_950_000, "sponsor").discount_applied

@@ -61,34 +61,40 @@
     return b;
   }
   function pct(b, permille) { return Math.floor((b * permille + 500) / 1000); }  // half-up, integers
+  function halve(amount) { return Math.floor((amount + 1) / 2); }
+  function month(amounts, cut) {  // a month's total; in a discount month the basic programmes are halved
+    var total = 0;
+    Object.keys(amounts).forEach(function (p) { total += cut && rules.basic.indexOf(p) !== -1 ? halve(amounts[p]) : amounts[p]; });
+    return total;
+  }
   function inWindow(ym, w) {
     var v = ym[0] * 12 + ym[1], a = w[0][0] * 12 + w[0][1], z = w[1][0] * 12 + w[1][1];
     return v >= a && v <= z;
   }
   function checked(name) { var el = f.querySelector('input[name="' + name + '"]:checked'); return el ? el.value : null; }
-  function update() {
+  function update() {  // contribution_for in domain/contribution.py, with the rules it hands over
     var income = parseIncome(f.elements.monthly_income.value);
-    var months = parseInt(checked("payment_period") || "1", 10), funding = checked("funding") || "self";
+    var months = parseInt(checked("payment_period") || rules.periods[0], 10), funding = checked("funding");
     var jht = f.querySelector('input[name="programs"][value="JHT"]').checked;
-    if (income === null || income < rules.min || income > rules.max) {
+    if (income === null || income < rules.minIncome || income > rules.maxIncome) {
       show("invalid", true); show("base", false); show("discount", false);
       out("monthly", rp(0)); out("period", rp(0)); out("months", months);
       return;
     }
-    var b = base(income), jkk = Math.min(Math.max(pct(b, 10), 10000), 207000), jkm = 6800, jhtAmount = jht ? pct(b, 20) : 0;
+    var b = base(income);
+    var normal = { JKK: Math.min(Math.max(pct(b, rules.jkkPermille), rules.jkkMin), rules.jkkMax), JKM: rules.jkmFlat };
+    if (jht) normal.JHT = pct(b, rules.jhtPermille);
     var kind = rules.transport.indexOf(f.elements.occupation.value) !== -1 ? "transport" : "non_transport";
-    var start = rules.start.split("-").map(Number), first = null, total = 0;
+    var start = rules.start.split("-").map(Number), first = null, total = 0, monthly = month(normal, false);
     for (var n = 0; n < months; n++) {
       var idx = start[0] * 12 + (start[1] - 1) + n, ym = [Math.floor(idx / 12), idx % 12 + 1];
-      var cut = rules.budgetFunded.indexOf(funding) === -1 && inWindow(ym, rules.discount[kind]);
-      var m = (cut ? Math.floor((jkk + 1) / 2) + Math.floor((jkm + 1) / 2) : jkk + jkm) + jhtAmount;
+      var m = month(normal, rules.budgetFunded.indexOf(funding) === -1 && inWindow(ym, rules.discount[kind]));
       if (first === null) first = m;
       total += m;
     }
-    var normal = jkk + jkm + jhtAmount;
     out("monthly", rp(first)); out("period", rp(total)); out("months", months);
-    out("normal", rp(normal)); out("base", rp(b));
-    show("invalid", false); show("base", true); show("discount", total < normal * months);
+    out("normal", rp(monthly)); out("base", rp(b));
+    show("invalid", false); show("base", true); show("discount", total < monthly * months);
   }
   f.addEventListener("input", update);
   f.addEventListener("change", update);

@@ -11,7 +11,8 @@ var Outbox = (function () {
   // Time limits in ms; a test may shorten them with self.OUTBOX_CONFIG before this file loads.
   var limits = { session: 8000, send: 20000, deadline: 120000 };
   Object.keys(scope.OUTBOX_CONFIG || {}).forEach(function (k) { limits[k] = scope.OUTBOX_CONFIG[k]; });
-  var LOGIN = "/masuk";
+  // The app's addresses come from the server: sw.js hands over its SETTINGS.urls, a page carries #app-urls.
+  var urls = scope.APP_URLS || JSON.parse(document.getElementById("app-urls").textContent);
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -74,7 +75,7 @@ var Outbox = (function () {
     return put("meta", { key: "identity", user_id: null, at: new Date().toISOString() })
       .then(forgetPages, forgetPages);
   }
-  function isShell(path) { return path.indexOf("/static/") === 0 || path === "/luring" || path === "/manifest.webmanifest"; }
+  function isShell(path) { return path.indexOf(urls.static) === 0 || path === urls.offline || path === urls.manifest; }
   function forgetPages() {
     if (typeof caches === "undefined") return Promise.resolve();
     return caches.keys().then(function (names) {
@@ -103,7 +104,7 @@ var Outbox = (function () {
     var work = fetch(url, opts).then(function (r) {
       var path = "";
       try { path = new URL(r.url).pathname; } catch (e) { /* keep "" */ }
-      var login = r.status === 401 || r.status === 403 || (r.redirected && path === LOGIN);
+      var login = r.status === 401 || r.status === 403 || (r.redirected && path === urls.login);
       var json = /json/.test(r.headers.get("Content-Type") || "");
       return (json ? r.json() : r.text().then(function () { return null; })).catch(function () { return null; })
         .then(function (body) {
@@ -117,7 +118,7 @@ var Outbox = (function () {
   /* The session as the server sees it: {user_id, csrf_token} (remembered as the confirmed officer),
      null when nobody is logged in; rejects when the server can't be asked (no signal, timeout, odd answer). */
   function session() {
-    return request("/api/v1/session", {}, limits.session).then(function (res) {
+    return request(urls.session, {}, limits.session).then(function (res) {
       if (res.login) return null;
       var me = res.body;
       if (res.status !== 200 || !me || typeof me.user_id !== "number" || typeof me.csrf_token !== "string") {
@@ -128,7 +129,7 @@ var Outbox = (function () {
   }
 
   function send(payload, token) {
-    return request("/api/v1/registrations", {
+    return request(urls.registrations, {
       method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": token },
       body: JSON.stringify(payload)
     }, limits.send);
@@ -217,5 +218,5 @@ var Outbox = (function () {
 
   return { all: all, get: get, put: put, remove: remove, update: update, sync: syncExclusive, session: session,
            send: send, verdict: verdict, saved: saved, duplicateOf: duplicateOf, safeUrl: safeUrl,
-           confirmed: confirmed, forget: forget, forgetPages: forgetPages, limits: limits };
+           confirmed: confirmed, forget: forget, forgetPages: forgetPages, limits: limits, urls: urls };
 })();

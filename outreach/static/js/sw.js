@@ -1,13 +1,16 @@
 /* The service worker: keeps the app shell for use without signal, and sends the outbox in the background.
-   SETTINGS (version, shell) is written above this line by the server. It caches the layout's CSS and
+   SETTINGS (version, shell, urls) is written above this line by the server. It caches the layout's CSS and
    scripts, the registration form, the outbox and offline pages; never receipts, reviews, status pages,
    registration pages or API answers, which hold personal data. Cached pages belong to the officer who
    opened them: logging out (or another officer confirmed by the server) removes them (outbox-core.js). */
-importScripts("/static/js/outbox-core.js");
+var URLS = SETTINGS.urls;
+self.APP_URLS = URLS;  // for outbox-core.js
+importScripts(URLS.core);
 var CACHE = "outreach-shell-" + SETTINGS.version;
 // Pages kept for offline use: the visit's registration form, the outbox (and its correction form), the
-// visits list and home.
-var KEEP = [/^\/kunjungan\/\d+\/daftar$/, /^\/outbox$/, /^\/outbox\/perbaiki$/, /^\/kunjungan$/, /^\/$/, /^\/luring$/];
+// visits list and home. The form is named by visit 0: a path is kept by its shape, numbers as 0.
+var KEEP = [URLS.visitForm, URLS.outbox, URLS.correct, URLS.visits, URLS.home, URLS.offline];
+function shape(path) { return path.replace(/\/\d+(?=\/|$)/g, "/0"); }
 var PATIENCE = 4000;  // a kept page waits this long for the network on a weak signal, then comes from the cache
 
 self.addEventListener("install", function (event) {
@@ -17,7 +20,7 @@ self.addEventListener("install", function (event) {
     .then(function () { return self.skipWaiting(); }));
 });
 
-function isShell(path) { return path.indexOf("/static/") === 0 || SETTINGS.shell.indexOf(path) !== -1; }
+function isShell(path) { return path.indexOf(URLS.static) === 0 || SETTINGS.shell.indexOf(path) !== -1; }
 
 /* An update must not lose the forms kept for the visits in progress: pages move to the new cache. */
 function carryPages(from, to) {
@@ -48,20 +51,20 @@ function cacheable(response) { return response.ok && !response.redirected && res
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && url.pathname === "/keluar") {  // logging out: the pages go, the outbox stays
+  if (request.method === "POST" && url.pathname === URLS.logout) {  // logging out: the pages go, the outbox stays
     event.waitUntil(Outbox.forget().catch(function () {}));
     return;
   }
   if (request.method !== "GET") return;
-  if (url.pathname.indexOf("/static/") === 0) {  // versioned with the worker: cache first
+  if (url.pathname.indexOf(URLS.static) === 0) {  // versioned with the worker: cache first
     event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
     return;
   }
   if (request.mode !== "navigate") return;  // API calls and the rest go straight to the network
-  var keep = KEEP.some(function (re) { return re.test(url.pathname); });
+  var keep = KEEP.indexOf(shape(url.pathname)) !== -1;
   var network = fetch(request);
   if (!keep) {
-    event.respondWith(network.catch(function () { return caches.match("/luring"); }));
+    event.respondWith(network.catch(function () { return caches.match(URLS.offline); }));
     return;
   }
   var done = false, timer, resolve;
@@ -74,7 +77,7 @@ self.addEventListener("fetch", function (event) {
     answer(response);  // and the fresh copy replaces the kept one even if it came too late for this visit
     return copy && caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, copy); });
   }, function () {
-    return fromCache().then(function (hit) { return hit || caches.match("/luring"); })
+    return fromCache().then(function (hit) { return hit || caches.match(URLS.offline); })
       .then(function (r) { answer(r || Response.error()); });
   });
   event.waitUntil(stored.catch(function () {}));
