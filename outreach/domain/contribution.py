@@ -30,6 +30,7 @@ DISCOUNT = {"non_transport": ((2026, 4), (2026, 12)), "transport": ((2026, 1), (
 # Who pays: the discount does not apply to contributions paid from the state or district budget.
 FUNDING = ("self", "apbd", "sponsor")
 BUDGET_FUNDED = ("apbd",)
+SPONSORED = "sponsor"  # the payer whose name is asked for
 
 
 def percent_of(base: int, permille: int) -> int:
@@ -151,7 +152,8 @@ def browser_rules(start: date) -> dict:
         "minIncome": MIN_INCOME, "maxIncome": MAX_INCOME,
         "jkkPermille": JKK_PERMILLE, "jhtPermille": JHT_PERMILLE, "jkkMin": JKK_MIN, "jkkMax": JKK_MAX,
         "jkmFlat": JKM_FLAT, "periods": PERIODS, "programs": PROGRAMS, "basic": BASIC, "discount": DISCOUNT,
-        "funding": FUNDING, "budgetFunded": BUDGET_FUNDED,
+        "funding": FUNDING, "budgetFunded": BUDGET_FUNDED, "sponsored": SPONSORED,
+        "otherOccupation": occupations.OTHER,
         "brackets": [[lowest, base] for lowest, base, _label in brackets()],
         "transport": sorted(occupations.TRANSPORT),
         "start": start.strftime("%Y-%m"),

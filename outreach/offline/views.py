@@ -41,7 +41,7 @@ def service_worker():
                          "logout": url_for("auth.logout"), "session": url_for("api.session_info"),
                          "registrations": url_for("api.create_registration"), "home": url_for("main.home"),
                          "visits": url_for("enroll.visits"), "visitForm": url_for("enroll.register", visit_id=0),
-                         "outbox": url_for("offline.outbox"), "correct": url_for("offline.correct")}}
+                         "outbox": url_for("offline.outbox"), "correct": url_for("enroll.correct_offline")}}
     body = f"const SETTINGS = {json.dumps(settings)};\n{script}"
     return Response(body, mimetype="application/javascript",
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})

@@ -106,9 +106,10 @@
     if (p.birth_date.trim() && !date) errors.birth_date = t.birthDate;
     if (!p.village_code) errors.village_code = t.village;
     if (!p.occupation) errors.occupation = t.occupation;
-    else if (p.occupation === "lainnya" && !p.occupation_other.trim()) errors.occupation_other = t.required;
-    if (p.funding === "sponsor" && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
-    var raw = String(p.monthly_income).trim(), limits = rules();
+    var limits = rules();
+    if (limits && p.occupation === limits.otherOccupation && !p.occupation_other.trim()) errors.occupation_other = t.required;
+    if (limits && p.funding === limits.sponsored && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
+    var raw = String(p.monthly_income).trim();
     if (!raw) errors.monthly_income = t.required;
     else if (field("monthly_income").tagName !== "SELECT") {  // a list of brackets needs no format check
       var amount = income(raw);
