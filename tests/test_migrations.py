@@ -24,6 +24,13 @@ def test_migrations_go_down_and_up_again(tmp_path):
         assert {"users", "regions", "login_throttle"} <= set(db.inspect(db.engine).get_table_names())
 
 
+def add_officer(conn) -> None:
+    """A province and an officer (id 1), as any earlier revision had them."""
+    conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
+    conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
+                         " created_at) VALUES (1, 'p', 'P', 'officer', 1, 'x', 'n', '2026-01-01')"))
+
+
 def test_revision_0004_fills_the_last_nik_digits_of_earlier_registrations(tmp_path):
     """Rows saved before 0004 get nik_last4 from their NIK, so the column can be required."""
     scratch = make_app(f"sqlite:///{tmp_path}/data.db")
@@ -31,9 +38,7 @@ def test_revision_0004_fills_the_last_nik_digits_of_earlier_registrations(tmp_pa
     with scratch.app_context():
         upgrade(directory=directory, revision="0003")
         with db.engine.begin() as conn:
-            conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
-            conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
-                                 " created_at) VALUES (1, 'p', 'P', 'officer', 1, 'x', 'n', '2026-01-01')"))
+            add_officer(conn)
             conn.execute(db.text(
                 "INSERT INTO registrations (number, client_id, status, officer_id, nik, full_name, name_key, birth_place,"
                 " birth_date, sex, phone, address, village_code, kecamatan_code, occupation, monthly_income, programs,"
@@ -57,9 +62,7 @@ def test_revision_0008_gives_every_earlier_registration_its_receipt(tmp_path):
     with scratch.app_context():
         upgrade(directory=directory, revision="0007")
         with db.engine.begin() as conn:
-            conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
-            conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
-                                 " created_at) VALUES (1, 'p', 'P', 'officer', 1, 'x', 'n', '2026-01-01')"))
+            add_officer(conn)
             conn.execute(db.text(
                 "INSERT INTO registrations (number, client_id, status, officer_id, nik, nik_last4, full_name, name_key,"
                 " birth_place, birth_date, sex, phone, address, village_code, kecamatan_code, occupation,"
