@@ -112,7 +112,7 @@ def test_the_live_figure_follows_the_server_rules(phone, users, monkeypatch):
     """The script types no rule: with other rates, bounds, flat amount, discount month, discounted programmes and
     budget payers, the figure it shows is the server's."""
     from outreach.domain import contribution
-    from outreach.enroll.service import local_today
+    from outreach.domain.clock import local_today
 
     today = local_today()
     next_month = contribution.add_months(today.year, today.month, 1)
