@@ -72,3 +72,16 @@ def test_export_of_100k_rows_streams_in_flat_memory(app, users):
     assert lines == 100_001
     # After the first 10k rows, the remaining 90k may not add more than a few MB (one batch and a buffer).
     assert peak - peak_after_10k < 8 * 1024 * 1024, f"memory grew by {(peak - peak_after_10k) / 1e6:.1f} MB"
+
+
+def test_an_export_is_recorded_before_its_first_byte_and_counted_when_done(app, officer, visit_id, coordinator):
+    """A download cut short still leaves its audit event (who, which filter); the row count follows at the end."""
+    enroll(officer, visit_id)
+    response = coordinator.get("/tinjau/ekspor.csv?status=pending", buffered=False)
+    first = next(iter(response.response))  # the client holds the first bytes, and stops reading
+    assert first.startswith("\ufeff".encode()) or first.startswith(b"\xef\xbb\xbf")
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export"))
+        assert event is not None and event.details["filter"]["status"] == "pending"
+        assert event.details["rows"] is None  # not done yet
+    response.close()

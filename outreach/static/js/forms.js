@@ -10,7 +10,7 @@
   document.querySelectorAll("[data-filter-for]").forEach(function (input) {
     var select = document.getElementById(input.getAttribute("data-filter-for"));
     if (!select) return;
-    input.addEventListener("input", function () {
+    function narrow() {
       var q = input.value.trim().toLowerCase(), first = null;
       Array.prototype.forEach.call(select.options, function (o) {
         var hay = (o.getAttribute("data-search") || o.text).toLowerCase();
@@ -20,7 +20,9 @@
       });
       var current = select.selectedOptions[0];
       if (q && first && (!select.value || (current && current.hidden))) select.value = first.value;
-    });
+    }
+    input.addEventListener("input", narrow);
+    if (input.value) narrow();  // typed on a slow phone before this script ran
   });
 
   document.querySelectorAll("[data-print]").forEach(function (b) {
