@@ -95,6 +95,8 @@ def from_env(instance_path: str) -> dict:
         # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
         "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),
+        # NIKs an officer may find already registered in an hour, before the form stops saying whose they are.
+        "NIK_MATCH_LIMIT": int(os.environ.get("NIK_MATCH_LIMIT", "30")),
         # Shown on the public status page when the officer has no phone number on file.
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),

@@ -69,6 +69,7 @@ AUDIT_ACTIONS = {
     "export": _l("mengekspor"),
     "import_kpj": _l("mengimpor KPJ"),
     "reissue_receipt": _l("membuat tanda terima baru"),
+    "nik_match": _l("mengetik NIK yang sudah terdaftar"),
 }
 
 # Why a registration was rejected, in the worker's words, and what they can do next.

@@ -445,3 +445,4 @@ def test_a_correction_preselects_the_income_bracket_and_keeps_the_amount_if_unch
     assert saved(app)[0].monthly_income == 3_000_000  # the same bracket: nothing changed
     edit(client, auth, number, worker(monthly_income="3450000"))
     assert saved(app)[0].monthly_income == 3_450_000
+

@@ -75,6 +75,7 @@ def create_registration():
     if outcome.kind == "client_id_taken":
         return client_id_taken()
     if outcome.kind == "refused":
+        db.session.commit()  # a NIK found registered is audited, saved or not
         return unprocessable(outcome.checked.errors, **duplicate_of(outcome.checked.duplicate))
     db.session.commit()
     return jsonify(with_status_url(outcome.registration)), 201 if outcome.kind == "created" else 200

@@ -138,6 +138,7 @@ def register(visit_id: int):
             form.client_id.data = registrations.new_client_id()
             flash(_("Pendaftaran belum tersimpan. Periksa isian lalu simpan lagi."), "error")
         else:
+            db.session.commit()  # a NIK found registered is audited, saved or not
             checked = outcome.checked
             form.show_errors(checked.errors)
     return render_form(form, checked, today, visit=visit), status_of(checked)
@@ -210,6 +211,7 @@ def edit(number: str):
             db.session.commit()
             flash(_("Perubahan tersimpan.") if outcome.changes else _("Tidak ada yang berubah."), "success")
             return redirect(url_for("enroll.registration", number=number))
+        db.session.commit()  # a NIK found registered is audited, saved or not
         checked = outcome.checked
         form.show_errors(checked.errors)
     return render_form(form, checked, day, registration=registration), status_of(checked)

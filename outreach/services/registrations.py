@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,7 +24,7 @@ from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
 from outreach.labels import CONSENT_VERSION
-from outreach.models import NumberSequence, Registration, RegistrationEvent, Visit
+from outreach.models import AuditEvent, NumberSequence, Registration, RegistrationEvent, Visit
 from outreach.models.types import utcnow
 from outreach.services import receipts, review
 from outreach.services.checks import FIELDS, Checked, check, duplicate_message, is_whole, live
@@ -58,6 +59,7 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
     if not checked.ok:
         if same := already_saved(checked, client_id, officer_id):  # a double tap that raced its original
             return Outcome("saved", same)
+        note_nik_match(checked, officer_id)
         return Outcome("refused", checked=checked)
     if preview:
         return Outcome("checked", checked=checked)
@@ -77,6 +79,7 @@ def correct(registration: Registration, data: dict, user, version: int | None, p
     by someone since the form was opened), saved (with `changes`, empty when nothing differed)."""
     checked = check(data, registration_day(registration), exclude_id=registration.id)
     if not checked.ok:
+        note_nik_match(checked, user.id)
         return Outcome("refused", registration, checked)
     if preview:
         return Outcome("checked", registration, checked)
@@ -89,6 +92,22 @@ def correct(registration: Registration, data: dict, user, version: int | None, p
     except Stale:
         return Outcome("stale", registration, checked)
     return Outcome("saved", registration, checked, changes)
+
+
+def note_nik_match(checked: Checked, officer_id: int) -> None:
+    """A typed NIK that is already registered tells the officer whose it is: audited (the caller commits, even
+    on a refusal), and past NIK_MATCH_LIMIT an hour the form stops saying whose, so that nobody can test the
+    district's NIKs one after another."""
+    if checked.duplicate is None:
+        return
+    since = utcnow() - timedelta(hours=1)
+    recent = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.user_id == officer_id, AuditEvent.action == "nik_match", AuditEvent.at >= since))
+    audit.record("nik_match", checked.duplicate, user_id=officer_id)
+    if recent >= current_app.config["NIK_MATCH_LIMIT"]:
+        checked.duplicate = None
+        checked.errors["nik"] = [_("NIK ini tidak dapat dipakai. Terlalu banyak NIK terdaftar yang diperiksa dalam "
+                                   "satu jam; coba lagi nanti atau hubungi koordinator.")]
 
 
 def own_registrations(officer_id: int, q: str, before: int | None, size: int) -> tuple[list, int | None]:
