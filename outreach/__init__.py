@@ -11,18 +11,22 @@ def create_app(config: dict | None = None):
     from outreach import cli, errors, i18n, inputs, labels, security
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
+    from outreach.files import private_dir, private_file
 
     # templates/, translations/ and migrations/ live beside the package, not inside it: the app runs from
     # a checkout (pip install -e), and says so rather than failing on the first page.
     if not (ROOT / "templates").is_dir():
         raise RuntimeError(f"templates/ not found beside the package in {ROOT}: install from a checkout with pip install -e")
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_dir(app.instance_path)  # the database, the secret key, previewed imports: the app's user only
     app.config.from_mapping(from_env(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if config:
         app.config.update(config)
 
+    sqlite_file = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    if sqlite_file != app.config["SQLALCHEMY_DATABASE_URI"] and sqlite_file not in ("", ":memory:"):
+        private_file(sqlite_file)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     limiter.init_app(app)  # before CSRF, so that floods are limited even without a token

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from outreach.domain.clock import TIMEZONE
+from outreach.files import write_private
 
 
 def database_url(raw: str | None, instance_path: str) -> str:
@@ -43,8 +44,7 @@ def secret_key(instance_path: str, production: bool) -> str:
         raise RuntimeError("SECRET_KEY must be set when OUTREACH_ENV=production")
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        write_private(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 

@@ -18,6 +18,7 @@ from outreach import audit
 from outreach.domain import workflow
 from outreach.domain.nik import normalise_nik
 from outreach.extensions import db
+from outreach.files import private_dir, write_private
 from outreach.inputs import clean
 from outreach.labels import STATUSES
 from outreach.models import Registration, User
@@ -152,9 +153,9 @@ def keep_upload(text: str, user: User) -> str:
     """Store the previewed text; its digest is the confirmation's key."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     path = upload_path(user, digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     forget_old_uploads(path.parent)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text)
     return digest
 
 
