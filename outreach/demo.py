@@ -34,13 +34,14 @@ PATHS = {
     "verified": [["verified"], ["returned", "corrected", "verified"]],
     "submitted": [["verified", "submitted"]],
     "active": [["verified", "submitted", "active"]],
-    "returned": [["returned"], ["verified", "returned"]],
+    "returned": [["returned"], ["verified", "returned"], ["verified", "submitted", "returned"]],
     "rejected": [["rejected"], ["verified", "rejected"], ["verified", "submitted", "rejected"]],
 }
 RETURN_NOTES = {"incomplete": "DATA DEMO: alamat belum lengkap (RT/RW)", "nik_mismatch": "DATA DEMO: nama beda dengan KTP",
                 "ktp_needed": "DATA DEMO: foto KTP buram", "income_program": "DATA DEMO: cek penghasilan",
-                "other": "DATA DEMO: hubungi koordinator"}
+                "branch_fix": "DATA DEMO: cabang minta nama ibu kandung", "other": "DATA DEMO: hubungi koordinator"}
 REJECTED = ["duplicate", "withdrew", "already_participant", "invalid_nik"]
+RETURNED_BEFORE_SUBMISSION = [code for code in workflow.RETURN_REASONS if code != "branch_fix"]
 MIGRANT_KECAMATAN = ["320101", "167101", "337401"]  # Cibinong (Bogor), Palembang, Semarang: pekerja pendatang
 
 
@@ -100,9 +101,9 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
         status = rng.choice(STATUSES)
         moves = history(status, rng)
         reasons = {}  # index of a move -> its reason code
-        for n, (_start, target) in enumerate(moves):
-            if target == "returned":
-                reasons[n] = rng.choice(workflow.RETURN_REASONS)
+        for n, (start, target) in enumerate(moves):
+            if target == "returned":  # from submitted, it is the branch that asked
+                reasons[n] = "branch_fix" if start == "submitted" else rng.choice(RETURNED_BEFORE_SUBMISSION)
             elif target == "rejected":
                 reasons[n] = rng.choice(REJECTED)
         kpj = None

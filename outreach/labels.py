@@ -61,6 +61,37 @@ NIK_ERRORS = {
     "date": _l("Angka ke-7 sampai ke-12 NIK bukan tanggal lahir yang benar."),
     "serial": _l("Empat angka terakhir NIK tidak boleh 0000."),
 }
+# A registration's fields as people name them: the history, the audit trail and the exports' column titles.
+FIELDS = {
+    "number": _l("Nomor pendaftaran"),
+    "nik": _l("NIK"),
+    "full_name": _l("Nama lengkap"),
+    "birth_place": _l("Tempat lahir"),
+    "birth_date": _l("Tanggal lahir"),
+    "sex": _l("Jenis kelamin"),
+    "phone": _l("Nomor HP"),
+    "address": _l("Alamat"),
+    "village_code": _l("Desa"),
+    "kecamatan_code": _l("Kecamatan"),
+    "occupation": _l("Pekerjaan"),
+    "occupation_other": _l("Pekerjaan lainnya"),
+    "work_location": _l("Lokasi kerja"),
+    "monthly_income": _l("Penghasilan sebulan"),
+    "programs": _l("Program"),
+    "payment_period": _l("Masa iuran"),
+    "funding": _l("Dibayar oleh"),
+    "sponsor_name": _l("Nama sponsor"),
+    "heir_name": _l("Nama ahli waris"),
+    "heir_relation": _l("Hubungan ahli waris"),
+    "heir_phone": _l("Nomor HP ahli waris"),
+    "guardian_name": _l("Nama orang tua / wali"),
+    "consent": _l("Persetujuan"),
+    "notes": _l("Catatan petugas"),
+    "status": _l("Status"),
+    "reason": _l("Alasan"),
+    "kpj": _l("Nomor KPJ"),
+    "created_at": _l("Tanggal daftar"),
+}
 AUDIT_ACTIONS = {
     "view": _l("melihat"),
     "reveal_nik": _l("membuka NIK"),
@@ -70,6 +101,7 @@ AUDIT_ACTIONS = {
     "import_kpj": _l("mengimpor KPJ"),
     "reissue_receipt": _l("membuat tanda terima baru"),
     "nik_match": _l("mengetik NIK yang sudah terdaftar"),
+    "correct_kpj": _l("mengoreksi KPJ"),
 }
 
 # Why a registration was rejected, in the worker's words, and what they can do next.
@@ -101,6 +133,9 @@ RETURNS = {
     "income_program": (_l("Penghasilan, program, atau pembayar iuran perlu dicek"),
                        _l("Penghasilan, program, atau pihak yang membayar iuran perlu dipastikan."),
                        _l("Petugas akan menghubungi Anda untuk memastikannya bersama Anda.")),
+    "branch_fix": (_l("Kantor cabang BPJS Ketenagakerjaan meminta perbaikan"),
+                   _l("Kantor BPJS Ketenagakerjaan meminta sebagian data pendaftaran Anda diperbaiki."),
+                   _l("Petugas akan menghubungi Anda untuk memperbaikinya. Siapkan KTP Anda.")),
     "other": (_l("Lainnya"),
               _l("Pendaftaran Anda perlu diperbaiki."),
               _l("Petugas akan menghubungi Anda. Siapkan KTP Anda.")),

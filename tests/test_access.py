@@ -36,6 +36,7 @@ ACCESS = {
     "review.detail": {"coord", "admin"},
     "review.reveal": {"coord", "admin"},
     "review.move": {"coord", "admin"},
+    "review.correct_kpj": {"coord", "admin"},
     "review.kpj_import": {"coord", "coord_other", "admin"},
     "review.export_rows": {"coord", "coord_other", "admin"},
     "review.audit_trail": {"coord", "coord_other", "admin"},
@@ -47,6 +48,7 @@ ACCESS = {
     "api.list_registrations": {"owner", "officer2"},
     "api.get_registration": {"owner", "coord", "admin"},
     "api.transition": {"coord", "admin"},  # officers may only resubmit their own returned ones
+    "api.correct_kpj": {"coord", "admin"},
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 

@@ -3,12 +3,12 @@ import itertools
 
 import pytest
 
-from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, check, normalise_kpj,
-                                      reason_after, valid_kpj)
+from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, check,
+                                      check_kpj_correction, normalise_kpj, reason_after, valid_kpj)
 
 ALLOWED = {
     ("pending", "verified"), ("verified", "submitted"), ("submitted", "active"),
-    ("pending", "returned"), ("verified", "returned"), ("returned", "pending"),
+    ("pending", "returned"), ("verified", "returned"), ("submitted", "returned"), ("returned", "pending"),
     ("pending", "rejected"), ("verified", "rejected"), ("submitted", "rejected"),
 }
 GOOD = {"note": "Foto KTP buram", "kpj": "12345678901"}
@@ -60,8 +60,8 @@ def test_what_a_move_needs_from_pending(target, fields, expected):
 
 
 @pytest.mark.parametrize("reason", RETURN_REASONS)
-def test_every_return_reason_works_from_pending_and_verified(reason):
-    for current in ("pending", "verified"):
+def test_every_return_reason_works_from_pending_verified_and_submitted(reason):
+    for current in ("pending", "verified", "submitted"):
         assert check(current, "returned", "coordinator", reason=reason, note="Perbaiki") == []
 
 
@@ -93,5 +93,32 @@ def test_kpj_is_eleven_digits(kpj, ok):
 
 def test_allowed_targets():
     assert allowed_targets("pending", "coordinator") == ["verified", "returned", "rejected"]
+    assert allowed_targets("submitted", "coordinator") == ["active", "returned", "rejected"]
+    assert allowed_targets("submitted", "officer") == []
     assert allowed_targets("returned", "officer") == ["pending"]
     assert allowed_targets("active", "admin") == []
+
+
+# Correcting an active registration's KPJ: not a move (the status stays), a rule of its own.
+
+@pytest.mark.parametrize("status, role", list(itertools.product(STATUSES, ("officer", "coordinator", "admin"))))
+def test_who_may_correct_a_kpj_from_every_status(status, role):
+    codes = check_kpj_correction(status, role, "12345678901", "12345678910", "Salah ketik")
+    if status != "active":
+        assert codes == ["impossible"]
+    else:
+        assert codes == ([] if role in ("coordinator", "admin") else ["forbidden"])
+
+
+@pytest.mark.parametrize("new, reason, expected", [
+    ("1234 5678 910", "Salah ketik dari cabang", []),
+    ("12345678901", "Salah ketik", ["kpj_unchanged"]),  # the number already recorded
+    ("123-4567-8901", "Salah ketik", ["kpj_unchanged"]),
+    ("1234567891", "Salah ketik", ["kpj_invalid"]),
+    (None, "Salah ketik", ["kpj_invalid"]),
+    ("12345678910", "   ", ["reason_required"]),
+    ("12345678910", None, ["reason_required"]),
+    ("", "", ["kpj_invalid", "reason_required"]),
+])
+def test_what_a_kpj_correction_needs(new, reason, expected):
+    assert check_kpj_correction("active", "coordinator", "12345678901", new, reason) == expected

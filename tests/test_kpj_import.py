@@ -48,14 +48,28 @@ def test_kpj_import_by_nik_with_semicolons(app, officer, visit_id, coordinator):
     assert current(app, a).status == "active"
 
 
-def test_kpj_import_with_one_bad_row_applies_nothing(app, officer, visit_id, coordinator):
+def test_kpj_import_with_one_bad_row_offers_nothing_to_apply_and_says_why(app, officer, visit_id, coordinator, users):
     a, b = submitted(app, officer, visit_id, coordinator, 2)
-    text = f"number,kpj\n{a},11111111111\n{b},123\nBS-0000-000000,44444444444\n{a},11111111111\n"
-    preview = upload(coordinator, text).get_data(as_text=True)
-    assert "Nomor KPJ harus 11 angka." in preview and "Tidak ditemukan di wilayah Anda." in preview
-    assert "Nomor KPJ ini sudah dipakai." in preview
-    page = upload(coordinator, "", apply=True, content=text).get_data(as_text=True)
-    assert "tidak ada yang diterapkan" in page
+    text = f"number,kpj\n{a},11111111111\n{b},123\nBS-0000-000000,44444444444\n{a},11111111111\nBS-0000-000001,1\n"
+    preview = upload(coordinator, text)
+    page = html.unescape(preview.get_data(as_text=True))
+    assert "Nomor KPJ harus 11 angka." in page and "Tidak ditemukan di wilayah Anda." in page
+    assert "Nomor KPJ ini sudah dipakai." in page
+    # No button while a row fails: how many fail, and why, grouped
+    assert "Terapkan semua" not in page and 'name="digest"' not in page
+    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page[page.index("data-problems"):page.index("</div>", page.index("data-problems"))]))
+    assert "4 baris bermasalah (dari 5)." in summary
+    assert "Nomor KPJ bukan 11 angka: 2 baris (baris 3, 6)" in summary
+    assert "Tidak ditemukan di wilayah Anda: 2 baris (baris 4, 6)" in summary
+    assert "Pendaftaran yang sama ada di baris lain: 1 baris (baris 5)" in summary
+    # Confirming such a file anyway (a page kept from before, a crafted post) still applies nothing.
+    from outreach.extensions import db
+    from outreach.models import User
+    from outreach.services import kpj_import
+    with app.test_request_context():
+        digest = kpj_import.keep_upload(text, db.session.get(User, users["coordinator"]))
+    forced = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "digest": digest, "apply": "x"})
+    assert forced.status_code == 422 and "tidak ada yang diterapkan" in forced.get_data(as_text=True)
     assert current(app, a).status == "submitted" and current(app, a).kpj is None
 
 
@@ -78,7 +92,7 @@ def test_kpj_import_rolls_back_when_a_row_changes_under_it(app, officer, visit_i
 
 def test_kpj_import_refuses_a_file_without_the_columns(coordinator, users):
     page = upload(coordinator, "nama,nomor_hp\nx,y\n").get_data(as_text=True)
-    assert "Berkas harus punya kolom kpj" in page
+    assert "Berkas harus punya kolom nomor KPJ" in page
 
 
 def test_a_kpj_import_racing_another_coordinator_applies_nothing_and_names_the_row(app, officer, visit_id,
@@ -114,7 +128,7 @@ def test_kpj_import_survives_a_nul_and_a_lone_carriage_return(app, officer, visi
     (a,) = submitted(app, officer, visit_id, coordinator, 1)
     preview = upload(coordinator, f"number,kpj\r{a}\x00,44444444444\rBS-\x00X,1\r".encode())
     page = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "1 dari 2 baris siap." in page
+    assert preview.status_code == 200 and "1 baris bermasalah (dari 2)." in page
 
 
 def test_kpj_import_flags_the_same_registration_twice(app, officer, visit_id, coordinator):
@@ -146,3 +160,42 @@ def test_a_kept_kpj_file_is_only_for_the_coordinator_who_sent_it(app, officer, v
     page = other.post("/tinjau/kpj", data={"csrf_token": other.auth.token(), "digest": digest, "apply": "x"})
     assert page.status_code == 422 and "pilih berkasnya sekali lagi" in page.get_data(as_text=True)
     assert current(app, a).status == "submitted"
+
+
+# The branch's file as it comes: Indonesian headers, any case, spaces and punctuation
+
+@pytest.mark.parametrize("headers, expected", [
+    (["number", "kpj"], {"number": "number", "kpj": "kpj"}),
+    (["No. Pendaftaran", "Nama", "No KPJ"], {"number": "No. Pendaftaran", "kpj": "No KPJ"}),
+    (["NOMOR_PENDAFTARAN", "nomor-kpj"], {"number": "NOMOR_PENDAFTARAN", "kpj": "nomor-kpj"}),
+    (["nomor registrasi", "Nomor Peserta"], {"number": "nomor registrasi", "kpj": "Nomor Peserta"}),
+    ([" NIK ", "KPJ"], {"nik": " NIK ", "kpj": "KPJ"}),
+    (["No. KTP", "no_kpj"], {"nik": "No. KTP", "kpj": "no_kpj"}),
+    (["nik", "no_pendaftaran", "kpj"], {"number": "no_pendaftaran", "kpj": "kpj"}),  # the number wins
+])
+def test_kpj_file_headers_are_recognised(headers, expected):
+    from outreach.services.kpj_import import recognise_columns
+    assert recognise_columns(headers) == expected
+
+
+@pytest.mark.parametrize("headers, message", [
+    (["nama", "kpj"], "Berkas harus punya kolom nomor KPJ"),
+    (["no_pendaftaran", "nama"], "Berkas harus punya kolom nomor KPJ"),
+    (["no_pendaftaran", "kpj", "No. KPJ"], 'Ada lebih dari satu kolom nomor KPJ: "kpj", "No. KPJ".'),
+])
+def test_kpj_file_headers_missing_or_twice_are_explained(app, headers, message):
+    from outreach.services.kpj_import import recognise_columns
+    with app.test_request_context(), pytest.raises(ValueError) as refused:
+        recognise_columns(headers)
+    assert message in str(refused.value)
+
+
+def test_kpj_import_takes_indonesian_headers_and_says_which_columns_it_used(app, officer, visit_id, coordinator):
+    a, b = submitted(app, officer, visit_id, coordinator, 2)
+    text = f"No. Pendaftaran;Nama Peserta;No KPJ\n{a};Nelayan 1;1111-1111-111\n{b};Nelayan 2;22222222222\n"
+    page = html.unescape(upload(coordinator, text).get_data(as_text=True))
+    assert '<li data-column="number">Nomor pendaftaran: <q>No. Pendaftaran</q></li>' in page
+    assert '<li data-column="kpj">Nomor KPJ: <q>No KPJ</q></li>' in page
+    assert "Kolom lain tidak dipakai: Nama Peserta" in page and "2 dari 2 baris siap." in page
+    assert upload(coordinator, text, apply=True).status_code == 302
+    assert (current(app, a).kpj, current(app, b).kpj) == ("11111111111", "22222222222")

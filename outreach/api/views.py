@@ -140,3 +140,26 @@ def transition(number: str):
                        registration=detailed(r)), refusal.status
     db.session.commit()
     return jsonify(detailed(r))
+
+
+@bp.post("/registrations/<number>/kpj")
+@role_required("coordinator", "admin")
+def correct_kpj(number: str):
+    """An active registration's mistyped KPJ put right: {kpj, reason, version}; answers as transition does."""
+    r = registration_for(current_user, number, audited=False)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return unprocessable({"kpj": [_("Kirim kpj, reason dan version sebagai objek JSON.")]})
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return unprocessable({"version": [_("version harus bilangan bulat.")]})
+    texts = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("kpj", "reason")}
+    try:
+        review.correct_kpj(r, texts["kpj"], texts["reason"], current_user._get_current_object(), version)
+    except review.Refused as refusal:
+        db.session.rollback()
+        db.session.refresh(r)
+        return jsonify(error=refusal.messages[0], messages=refusal.messages, errors=refusal.fields,
+                       registration=detailed(r)), refusal.status
+    db.session.commit()
+    return jsonify(detailed(r))

@@ -1,8 +1,10 @@
 """The registration workflow: which status may follow which, who may move it, and what each move needs.
 
 pending -> verified -> submitted (sent to BPJS Ketenagakerjaan) -> active (KPJ recorded);
-pending/verified -> returned (to the officer, with a reason code and a note) -> pending (the officer's correction);
+pending/verified/submitted -> returned (to the officer, with a reason code and a note: submitted when the branch
+asks for a fix) -> pending (the officer's correction);
 pending/verified/submitted -> rejected (with a reason code and a note).
+Not a move: an active registration's KPJ may be corrected (a typo) by a reviewer, with a reason (check_kpj_correction).
 The reason code is kept while the registration is returned or rejected (its status says which list it is
 from) and cleared by every other move, so a corrected registration carries no stale reason.
 Every other move is impossible, whoever asks and from wherever.
@@ -19,6 +21,7 @@ TRANSITIONS = {
     ("submitted", "active"): REVIEWERS,
     ("pending", "returned"): REVIEWERS,
     ("verified", "returned"): REVIEWERS,
+    ("submitted", "returned"): REVIEWERS,  # the branch asked for a fix
     ("returned", "pending"): ("officer",),
     ("pending", "rejected"): REVIEWERS,
     ("verified", "rejected"): REVIEWERS,
@@ -26,7 +29,7 @@ TRANSITIONS = {
 }
 REASONS = ("duplicate", "ineligible_age", "invalid_nik", "withdrew", "already_participant", "other")  # rejection
 # Why a registration goes back to its officer: each maps to one thing the worker can do (status page).
-RETURN_REASONS = ("incomplete", "nik_mismatch", "ktp_needed", "income_program", "other")
+RETURN_REASONS = ("incomplete", "nik_mismatch", "ktp_needed", "income_program", "branch_fix", "other")
 REASONS_FOR = {"rejected": REASONS, "returned": RETURN_REASONS}
 KPJ = re.compile(r"\d{11}", re.ASCII)
 
@@ -68,3 +71,30 @@ def check(current: str, target: str, role: str, reason: str | None = None, note:
 def reason_after(target: str, reason: str | None) -> str | None:
     """The reason column after a move to `target`: kept only for returned and rejected."""
     return reason if target in REASONS_FOR else None
+
+
+# The statuses whose KPJ may be corrected, and by whom: a mistyped KPJ is not final.
+KPJ_CORRECTABLE = {"active": REVIEWERS}
+
+
+def check_kpj_correction(current: str, role: str, old_kpj: str | None, new_kpj: str | None,
+                         reason: str | None) -> list[str]:
+    """Why the KPJ cannot be corrected, as codes; empty when it can.
+
+    impossible: the status has no KPJ to correct; forbidden: not for this role; kpj_invalid: not 11 digits;
+    kpj_unchanged: the same number again; reason_required: no reason written.
+    """
+    roles = KPJ_CORRECTABLE.get(current)
+    if roles is None:
+        return ["impossible"]
+    if role not in roles:
+        return ["forbidden"]
+    errors = []
+    kpj = normalise_kpj(new_kpj)
+    if not valid_kpj(kpj):
+        errors.append("kpj_invalid")
+    elif kpj == old_kpj:
+        errors.append("kpj_unchanged")
+    if not (reason or "").strip():
+        errors.append("reason_required")
+    return errors

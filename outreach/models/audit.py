@@ -8,7 +8,7 @@ from outreach.extensions import db
 from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 
-ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt")
+ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "correct_kpj")
 
 
 class AuditEvent(db.Model):

@@ -116,6 +116,7 @@ class RegistrationEvent(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # created | edited (changes: field -> [before, after]) | transition (changes: from, to, reason, note)
+    # | kpj_corrected (changes: kpj -> [before, after], reason)
     kind: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -30,6 +30,16 @@ def transition_form(target: str, **kwargs) -> TransitionForm:
     return form
 
 
+class KpjCorrectionForm(FlaskForm):
+    """An active registration's KPJ put right; the rules (and messages) are review.correct_kpj's."""
+
+    version = HiddenField()
+    kpj = StringField(_l("Nomor KPJ yang benar (11 angka)"),
+                      render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
+    reason = TextAreaField(_l("Alasan koreksi"), render_kw={"rows": 2, "maxlength": 500})
+    submit = SubmitField(_l("Koreksi nomor KPJ"))
+
+
 class RevealForm(FlaskForm):
     # Trimmed before the length check: five spaces are not a reason.
     purpose = StringField(_l("Alasan melihat NIK"), filters=[strip], validators=[

@@ -14,7 +14,7 @@ from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
-from outreach.review.forms import KpjImportForm, RevealForm, TransitionForm, transition_form
+from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.security import rerender_on_csrf_error, role_required
 from outreach.services import exports, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
@@ -97,13 +97,16 @@ def bulk():
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/tinjau") else url_for("review.queue"))
 
 
-def render_detail(registration: Registration, nik_shown: bool = False, reveal_form=None, forms=None, status=200):
+def render_detail(registration: Registration, nik_shown: bool = False, reveal_form=None, forms=None, status=200,
+                  kpj_form=None):
     targets = workflow.allowed_targets(registration.status, current_user.role)
     forms = forms or {}
     for target in targets:
         forms.setdefault(target, transition_form(target, formdata=None, to=target, version=registration.version))
+    if kpj_form is None and current_user.role in workflow.KPJ_CORRECTABLE.get(registration.status, ()):
+        kpj_form = KpjCorrectionForm(prefix="fix", formdata=None, version=registration.version)
     return render_template("review/detail.html", r=registration, nik_shown=nik_shown, targets=targets, forms=forms,
-                           reveal_form=reveal_form or RevealForm(formdata=None)), status
+                           reveal_form=reveal_form or RevealForm(formdata=None), kpj_form=kpj_form), status
 
 
 @bp.get("/tinjau/<number>")
@@ -157,12 +160,38 @@ def move(number: str):
     return redirect(url_for("review.detail", number=number))
 
 
+@bp.post("/tinjau/<number>/kpj")
+@role_required("coordinator", "admin")
+@rerender_on_csrf_error
+def correct_kpj(number: str):
+    registration = registration_for(me(), number, audited=False)
+    form = KpjCorrectionForm(prefix="fix")
+    if not form.validate_on_submit():
+        return render_detail(registration, kpj_form=form, status=422)
+    try:
+        review.correct_kpj(registration, form.kpj.data, form.reason.data, me(), as_int(form.version.data))
+    except review.Refused as refusal:
+        db.session.rollback()
+        db.session.refresh(registration)
+        if refusal.status == 403:
+            abort(403)
+        if refusal.status == 409:
+            flash(refusal.messages[0], "error")
+            return redirect(url_for("review.detail", number=number))
+        for name, messages in refusal.fields.items():
+            form[name].errors = list(messages)
+        return render_detail(registration, kpj_form=form, status=422)
+    db.session.commit()
+    flash(_("Nomor KPJ %(number)s dikoreksi.", number=number), "success")
+    return redirect(url_for("review.detail", number=number))
+
+
 @bp.route("/tinjau/kpj", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
 def kpj_import():
     form = KpjImportForm()
-    rows, error, status = None, None, 200
+    read, error, status = None, None, 200
     if form.validate_on_submit():
         text, digest = "", None
         if form.file.data:
@@ -180,26 +209,31 @@ def kpj_import():
             error = _("Pilih berkas CSV.")
         if not error:
             try:
-                rows = kpj_file.read_kpj_csv(text, me())
+                read = kpj_file.read_kpj_csv(text, me())
             except ValueError as problem:
                 error = str(problem)
-        if rows is not None and form.apply.data and digest:
+            else:
+                if not read.rows:
+                    error = _("Berkas tidak punya baris data di bawah judul kolom.")
+        if read is not None and read.rows and form.apply.data and digest:
             try:
-                n = kpj_file.apply_kpj_import(rows, me())
+                n = kpj_file.apply_kpj_import(read.rows, me())
             except review.Refused as refusal:
                 db.session.rollback()
                 error = " ".join(refusal.messages)
-                rows = kpj_file.read_kpj_csv(text, me())  # fresh per-row results after the rollback
+                read = kpj_file.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
                 db.session.commit()
                 kpj_file.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
-        if rows is not None:
+        if read is not None and read.ok:  # only a file that can be applied waits for the confirmation
             form.digest.data = digest or kpj_file.keep_upload(text, me())
+        elif digest:
+            kpj_file.drop_upload(digest, me())
         if error:
             status = 422
-    return render_template("review/kpj_import.html", form=form, rows=rows, error=error), status
+    return render_template("review/kpj_import.html", form=form, read=read, error=error), status
 
 
 @bp.get("/tinjau/ekspor.<fmt>")

@@ -13,40 +13,49 @@ import xlsxwriter
 from flask import Response, stream_with_context
 from flask_babel import gettext as _
 
-from outreach import audit
-from outreach import labels
+from outreach import audit, labels, wording
+from outreach.domain.clock import local_day, local_now
+from outreach.domain.occupations import OTHER
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import AuditEvent, Region
-from outreach.models.types import utcnow
 
 BATCH = 1000
 
 
 def columns():
+    """(title, the CSV's value, the XLSX's value). The CSV is for machines and keeps codes (README, "Coordinator
+    review"); the XLSX is for people and carries words. None: the same value in both."""
+    def title(name):
+        return str(labels.FIELDS[name])
+
+    def word(name):
+        return lambda r, n: wording.worded(name, getattr(r, name))
     return [
-        (_("Nomor pendaftaran"), lambda r, n: r.number),
-        ("NIK", lambda r, n: r.nik),
-        (_("Nama lengkap"), lambda r, n: r.full_name),
-        (_("Tempat lahir"), lambda r, n: r.birth_place),
-        (_("Tanggal lahir"), lambda r, n: r.birth_date.isoformat()),
-        (_("Jenis kelamin"), lambda r, n: "L" if r.sex == "M" else "P"),
-        (_("Nomor HP"), lambda r, n: "0" + r.phone[3:]),
-        (_("Alamat"), lambda r, n: r.address),
-        (_("Desa"), lambda r, n: n.get(r.village_code, r.village_code)),
-        (_("Kecamatan"), lambda r, n: n.get(r.kecamatan_code, r.kecamatan_code)),
-        (_("Pekerjaan"), lambda r, n: r.occupation_other if r.occupation == "lainnya" else str(labels.OCCUPATIONS[r.occupation])),
-        (_("Lokasi kerja"), lambda r, n: r.work_location or ""),
-        (_("Penghasilan sebulan"), lambda r, n: r.monthly_income),
-        (_("Program"), lambda r, n: " ".join(r.programs)),
-        (_("Masa iuran (bulan)"), lambda r, n: r.payment_period),
-        (_("Dibayar oleh"), lambda r, n: r.funding),
-        (_("Nama sponsor"), lambda r, n: r.sponsor_name or ""),
-        (_("Nama ahli waris"), lambda r, n: r.heir_name),
-        (_("Hubungan ahli waris"), lambda r, n: r.heir_relation),
-        (_("Status"), lambda r, n: r.status),
-        ("KPJ", lambda r, n: r.kpj or ""),
-        (_("Tanggal daftar"), lambda r, n: r.created_at.date().isoformat()),
+        (title("number"), lambda r, n: r.number, None),
+        ("NIK", lambda r, n: r.nik, None),
+        (title("full_name"), lambda r, n: r.full_name, None),
+        (title("birth_place"), lambda r, n: r.birth_place, None),
+        (title("birth_date"), lambda r, n: r.birth_date.isoformat(), None),
+        (title("sex"), lambda r, n: "L" if r.sex == "M" else "P", word("sex")),
+        (title("phone"), lambda r, n: "0" + r.phone[3:], None),
+        (title("address"), lambda r, n: r.address, None),
+        (title("village_code"), lambda r, n: n.get(r.village_code, r.village_code), None),
+        (title("kecamatan_code"), lambda r, n: n.get(r.kecamatan_code, r.kecamatan_code), None),
+        (title("occupation"), lambda r, n: r.occupation,
+         lambda r, n: r.occupation_other if r.occupation == OTHER and r.occupation_other else wording.worded("occupation", r.occupation)),
+        (title("work_location"), lambda r, n: r.work_location or "", None),
+        (title("monthly_income"), lambda r, n: r.monthly_income, None),
+        (title("programs"), lambda r, n: " ".join(r.programs), None),
+        (_("Masa iuran (bulan)"), lambda r, n: r.payment_period, None),
+        (title("funding"), lambda r, n: r.funding, word("funding")),
+        (title("sponsor_name"), lambda r, n: r.sponsor_name or "", None),
+        (title("heir_name"), lambda r, n: r.heir_name, None),
+        (title("heir_relation"), lambda r, n: r.heir_relation, word("heir_relation")),
+        (title("status"), lambda r, n: r.status, word("status")),
+        ("KPJ", lambda r, n: r.kpj or "", None),
+        (title("created_at"), lambda r, n: local_day(r.created_at).isoformat(), None),  # the WIB day
+        (title("occupation_other"), lambda r, n: r.occupation_other or "", None),  # last: the CSV's older columns keep their places
     ]
 
 
@@ -58,10 +67,11 @@ def inert(value):
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def rows(query, cols):
+def rows(query, cols, fmt: str):
     names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(DISTRICT_CODE + "%"))).all())
+    getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     for registration in db.session.scalars(query.execution_options(yield_per=BATCH)):
-        yield [get(registration, names) for _title, get in cols]
+        yield [get(registration, names) for get in getters]
 
 
 def start(fmt: str, filters, user) -> int:
@@ -79,7 +89,7 @@ def record_rows(event_id: int, n: int) -> None:
 
 def response(query, fmt: str, done) -> Response:
     """The file, streamed; `done(n)` is called with the row count once the last row is written."""
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    stamp = local_now().strftime("%Y%m%d-%H%M")  # WIB, the time on the coordinator's wall
     cols = columns()
     counted = {"n": 0}
 
@@ -91,8 +101,8 @@ def response(query, fmt: str, done) -> Response:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-            writer.writerow([title for title, _get in cols])
-            for row in rows(query, cols):
+            writer.writerow([title for title, _code, _words in cols])
+            for row in rows(query, cols, fmt):
                 writer.writerow([inert(value) for value in row])
                 counted["n"] += 1
                 if buffer.tell() > 64 * 1024:
@@ -110,8 +120,8 @@ def response(query, fmt: str, done) -> Response:
                                        "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet("BPU")
     bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, [title for title, _get in cols], bold)
-    for i, row in enumerate(rows(query, cols), start=1):
+    sheet.write_row(0, 0, [title for title, _code, _words in cols], bold)
+    for i, row in enumerate(rows(query, cols, fmt), start=1):
         sheet.write_row(i, 0, row)
         counted["n"] += 1
     book.close()

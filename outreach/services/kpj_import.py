@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from outreach import audit
@@ -33,11 +34,77 @@ class ImportRow:
     key: str
     kpj: str
     registration: Registration | None = None
-    errors: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # (code, message): the code groups the file's summary
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
+
+    @property
+    def errors(self) -> list[str]:
+        return [message for _code, message in self.problems]
+
+
+@dataclass
+class KpjFile:
+    """A read file: its rows, the columns recognised (what -> the file's own header) and those left aside."""
+    rows: list
+    columns: dict
+    ignored: list
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and all(row.ok for row in self.rows)
+
+    def problems(self) -> list[tuple[str, list[int]]]:
+        """Each kind of problem in words, with the lines that have it, in the order first met."""
+        lines = {}
+        for row in self.rows:
+            for code, _message in row.problems:
+                lines.setdefault(code, []).append(row.line)
+        return [(str(PROBLEMS[code]), found) for code, found in lines.items()]
+
+
+PROBLEMS = {
+    "not_found": _l("Tidak ditemukan di wilayah Anda"),
+    "repeated": _l("Pendaftaran yang sama ada di baris lain"),
+    "not_submitted": _l("Belum berstatus diajukan ke BPJS Ketenagakerjaan"),
+    "kpj_invalid": _l("Nomor KPJ bukan 11 angka"),
+    "kpj_taken": _l("Nomor KPJ sudah dipakai"),
+}
+# The headers the branch's file may carry, compared without case, spaces or punctuation ("No. KPJ" = "no_kpj").
+COLUMNS = {
+    "number": ("number", "nomor", "nopendaftaran", "nomorpendaftaran", "noregistrasi", "nomorregistrasi",
+               "registrationnumber"),
+    "nik": ("nik", "noktp", "nomorktp", "nonik", "nomornik", "nomorindukkependudukan"),
+    "kpj": ("kpj", "nokpj", "nomorkpj", "nopeserta", "nomorpeserta"),
+}
+COLUMN_WORDS = {"number": _l("nomor pendaftaran"), "nik": _l("NIK"), "kpj": _l("nomor KPJ")}
+
+
+def header_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", (name or "").lower())
+
+
+def recognise_columns(fieldnames) -> dict[str, str]:
+    """{"number"|"nik"|"kpj": the file's header} for the headers it knows. Raises ValueError when a column is
+    missing or named twice (which of the two would be meant is anyone's guess)."""
+    found = {}
+    for name in fieldnames:
+        for what, aliases in COLUMNS.items():
+            if header_key(name) in aliases:
+                found.setdefault(what, []).append(name)
+    twice = [(what, names) for what, names in found.items() if len(names) > 1]
+    if twice:
+        what, names = twice[0]
+        raise ValueError(_("Ada lebih dari satu kolom %(what)s: %(names)s. Hapus salah satu lalu coba lagi.",
+                           what=COLUMN_WORDS[what], names=", ".join(f"\"{n[:40]}\"" for n in names)))
+    if "kpj" not in found or not ({"number", "nik"} & set(found)):
+        raise ValueError(_("Berkas harus punya kolom nomor KPJ (mis. kpj, no_kpj) dan salah satu dari nomor "
+                           "pendaftaran (mis. no_pendaftaran) atau NIK."))
+    if "number" in found:  # the registration number is the sharper key: NIK then only rides along
+        found.pop("nik", None)
+    return {what: names[0] for what, names in found.items()}  # in the file's own words, for the preview
 
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -62,8 +129,8 @@ def csv_problem(error: csv.Error, line: int) -> str:
              "\"CSV UTF-8\" lalu coba lagi.", line=line)
 
 
-def read_kpj_csv(text: str, user: User) -> list[ImportRow]:
-    """Rows of `nik` or `number` (registration number) with `kpj`; each checked, nothing applied.
+def read_kpj_csv(text: str, user: User) -> KpjFile:
+    """Rows of a registration number or NIK with a KPJ; each checked, nothing applied.
 
     Raises ValueError with a message for the coordinator when the file is not a usable CSV."""
     sample = text[:4096]
@@ -74,16 +141,13 @@ def read_kpj_csv(text: str, user: User) -> list[ImportRow]:
     # newline="": a lone CR (old Mac files) ends a line instead of failing as "new-line in unquoted field"
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     try:
-        fieldnames = reader.fieldnames or []
+        fieldnames = [name for name in reader.fieldnames or [] if name is not None]
         records = list(reader)
     except csv.Error as error:
         raise ValueError(csv_problem(error, reader.line_num + 1)) from None  # line_num: the lines finished
-    fields = {name.strip().lower(): name for name in fieldnames}
-    key_field = fields.get("number") or fields.get("nomor") or fields.get("nik")
-    kpj_field = fields.get("kpj")
-    if not key_field or not kpj_field:
-        raise ValueError(_("Berkas harus punya kolom kpj dan salah satu dari number atau nik."))
-    by_nik = key_field == fields.get("nik")
+    columns = recognise_columns(fieldnames)
+    by_nik = "nik" in columns
+    key_field, kpj_field = columns["nik" if by_nik else "number"], columns["kpj"]
     rows, seen_kpj, seen_registration = [], set(), {}
     for line, record in enumerate(records, start=2):
         key = str(record.get(key_field) or "").strip()
@@ -97,21 +161,24 @@ def read_kpj_csv(text: str, user: User) -> list[ImportRow]:
                 query = query.where(Registration.status != "rejected")
             row.registration = db.session.scalar(query)
         if row.registration is None:
-            row.errors.append(_("Tidak ditemukan di wilayah Anda."))
+            row.problems.append(("not_found", _("Tidak ditemukan di wilayah Anda.")))
         elif row.registration.id in seen_registration:
             # Applying both would move it to active twice: the second fails, and with it the whole import.
-            row.errors.append(_("Pendaftaran ini sudah ada di baris %(line)s.", line=seen_registration[row.registration.id]))
+            row.problems.append(("repeated", _("Pendaftaran ini sudah ada di baris %(line)s.",
+                                               line=seen_registration[row.registration.id])))
         elif row.registration.status != "submitted":
-            row.errors.append(_("Status %(status)s: hanya pendaftaran yang sudah diajukan yang bisa diaktifkan.",
-                                status=STATUSES[row.registration.status]))
+            row.problems.append(("not_submitted", _(
+                "Status %(status)s: hanya pendaftaran yang sudah diajukan yang bisa diaktifkan.",
+                status=STATUSES[row.registration.status])))
         if row.registration is not None:
             seen_registration.setdefault(row.registration.id, line)
         if not workflow.valid_kpj(kpj):
-            row.errors.append(_("Nomor KPJ harus 11 angka."))
+            row.problems.append(("kpj_invalid", _("Nomor KPJ harus 11 angka.")))
         elif kpj in seen_kpj or review.kpj_in_use(kpj):
-            row.errors.append(kpj_taken_message())
+            row.problems.append(("kpj_taken", kpj_taken_message()))
         seen_kpj.add(kpj)
-    return rows
+    known = set(columns.values())
+    return KpjFile(rows, columns, [name[:40] for name in fieldnames if name not in known])
 
 
 def apply_kpj_import(rows: list[ImportRow], user: User) -> int:

@@ -1,5 +1,6 @@
 """Moving registrations through the workflow (outreach/domain/workflow.py), with its messages. The HTML forms,
-the API, the KPJ import and the officer's corrections call transition(); the caller commits."""
+the API, the KPJ import and the officer's corrections call transition(); a mistyped KPJ is put right by
+correct_kpj(). The caller commits."""
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +32,13 @@ WORKFLOW_MESSAGES = {
     "kpj_invalid": lambda target: _("Nomor KPJ harus 11 angka."),
 }
 FIELD_OF = {"reason_required": "reason", "note_required": "note", "kpj_invalid": "kpj"}
+CORRECTION_MESSAGES = {
+    "impossible": lambda: _("Nomor KPJ hanya dapat dikoreksi pada pendaftaran yang aktif."),
+    "forbidden": lambda: _("Peran Anda tidak boleh mengoreksi nomor KPJ."),
+    "kpj_invalid": lambda: _("Nomor KPJ harus 11 angka."),
+    "kpj_unchanged": lambda: _("Nomor KPJ ini sama dengan yang sudah tercatat."),
+    "reason_required": lambda: _("Tulis alasan koreksi, mis. salah ketik dari berkas cabang."),
+}
 
 
 def kpj_taken_message() -> str:
@@ -94,6 +102,48 @@ def transition(registration: Registration, target: str, user: User, version: int
     audit.record("transition", registration, user_id=user.id, **{k: v for k, v in changes.items() if k != "note"})
     db.session.flush()
     db.session.refresh(registration)  # the UPDATE went around the ORM: read back status, version, KPJ
+    return registration
+
+
+def correct_kpj(registration: Registration, kpj: str | None, reason: str | None, user: User,
+                version: int | None) -> Registration:
+    """Put right the KPJ of an active registration (a typo): not a move, the status stays. The old number stays
+    in the history; the unique index uq_registrations_kpj still holds. Raises Refused, having changed
+    nothing, with the same answers as transition(); the caller commits."""
+    if not may_see(user, registration):
+        raise Refused(403, [_("Pendaftaran ini di luar wilayah Anda.")], registration)
+    codes = workflow.check_kpj_correction(registration.status, user.role, registration.kpj, kpj, reason)
+    if "forbidden" in codes:
+        raise Refused(403, [CORRECTION_MESSAGES["forbidden"]()], registration)
+    if version is not None and version != registration.version:
+        raise Refused(409, [stale_message(registration)], registration)
+    if "impossible" in codes:
+        raise Refused(409, [CORRECTION_MESSAGES["impossible"]()], registration)
+    new = workflow.normalise_kpj(kpj)
+    if not codes and kpj_in_use(new, registration.id):
+        codes = ["kpj_taken"]
+    if codes:
+        messages = {code: kpj_taken_message() if code == "kpj_taken" else CORRECTION_MESSAGES[code]()
+                    for code in codes}
+        raise Refused(422, list(messages.values()), registration,
+                      {"reason" if code == "reason_required" else "kpj": [message]
+                       for code, message in messages.items()})
+    old, reason = registration.kpj, reason.strip()[:500]
+    try:
+        with db.session.begin_nested():
+            done = db.session.execute(db.update(Registration).where(
+                Registration.id == registration.id, Registration.version == registration.version).values(
+                kpj=new, version=Registration.version + 1, updated_at=utcnow()))
+    except IntegrityError:  # another registration took the number since the check
+        raise Refused(422, [kpj_taken_message()], registration, {"kpj": [kpj_taken_message()]}) from None
+    if done.rowcount != 1:
+        db.session.refresh(registration)
+        raise Refused(409, [stale_message(registration)], registration)
+    db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="kpj_corrected",
+                                     changes={"kpj": [old, new], "reason": reason}))
+    audit.record("correct_kpj", registration, user_id=user.id, kpj=[old, new], reason=reason)
+    db.session.flush()
+    db.session.refresh(registration)
     return registration
 
 
