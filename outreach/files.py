@@ -20,6 +20,9 @@ def write_private(path, text: str) -> None:
 
 
 def private_file(path) -> None:
-    """Create an empty file 0600 if missing (before SQLite creates the database), or make an existing one 0600."""
+    """Create an empty file 0600 if missing (before SQLite creates the database), or make an existing one 0600.
+    A missing folder is left for the database to report."""
+    if not Path(path).parent.is_dir():
+        return
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     os.chmod(path, 0o600)

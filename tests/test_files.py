@@ -5,6 +5,7 @@ import stat
 
 from outreach import create_app
 from outreach.config import secret_key
+from tests.review_helpers import submitted
 
 
 def mode(path) -> int:
@@ -24,13 +25,14 @@ def test_instance_folder_database_and_secret_key_are_private(tmp_path, monkeypat
     assert mode(tmp_path / "secret_key") == 0o600 and len(key) == 64
 
 
-def test_a_previewed_kpj_file_is_private(app, coordinator, tmp_path, monkeypatch):
+def test_a_previewed_kpj_file_is_private(app, officer, visit_id, coordinator, tmp_path, monkeypatch):
     from outreach.services import kpj_import
     folder = tmp_path / "kpj-imports"
     monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(folder))
+    (number,) = submitted(app, officer, visit_id, coordinator, 1)
     page = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "preview": "x",
-                                                 "file": (io.BytesIO(b"number,kpj\nBS-2611-000001,12345678901\n"), "k.csv")},
-                            content_type="multipart/form-data")
-    assert page.status_code in (200, 422)
+                                                 "file": (io.BytesIO(f"number,kpj\n{number},12345678901\n".encode()),
+                                                          "k.csv")}, content_type="multipart/form-data")
+    assert page.status_code == 200
     files = list(folder.glob("*.csv"))
     assert files and all(mode(f) == 0o600 for f in files) and mode(folder) == 0o700
