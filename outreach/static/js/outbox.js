@@ -1,5 +1,6 @@
 /* The officer's side of offline capture, on every officer page (see outbox-core.js for the store and the sync):
-   - registers the service worker, keeps the visit's form cached, shows the waiting counter on every page;
+   - registers the service worker; once the server confirmed the officer, has it keep their offline pages (home,
+     visits, outbox, the visit's form); shows the waiting counter on every page;
    - knows whose page this is only when the server confirmed it (a cached page may be an earlier session's):
      otherwise it neither shows, sends, fixes nor discards anything;
    - syncs on load, when the signal returns, from "Kirim sekarang", and with back-off while entries wait;
@@ -48,9 +49,13 @@ var OutboxUI = (function () {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(Outbox.urls.sw, { scope: Outbox.urls.scope }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (e) { if (e.data && e.data.outbox) after(e.data.outbox); });
-    document.querySelectorAll("[data-cache-form]").forEach(function (a) {
-      navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage({ cache: a.getAttribute("href") }); });
-    });
+  }
+  /* The pages an officer needs without signal are kept as soon as the server confirmed whose they are (after
+     logging in, when the worker installs), not only once opened: home, visits, outbox, and this visit's form. */
+  function keepPages() {
+    if (!officer || !("serviceWorker" in navigator) || navigator.onLine === false) return;
+    var forms = Array.prototype.map.call(document.querySelectorAll("[data-cache-form]"), function (a) { return a.getAttribute("href"); });
+    navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage({ keep: forms }); });
   }
 
   function pending() {
@@ -134,6 +139,7 @@ var OutboxUI = (function () {
   // Starts once the page's own scripts have hooked in (deferred scripts all run before DOMContentLoaded).
   function start() {
     askServer().then(function () {
+      keepPages();
       counter();
       render();
       if (navigator.onLine !== false) syncNow();
