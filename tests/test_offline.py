@@ -38,6 +38,12 @@ def test_service_worker_keeps_no_personal_pages():
     assert 'request.mode !== "navigate"' in script  # API calls are never answered from the cache
 
 
+def test_the_offline_page_says_the_page_needs_signal_and_leads_to_what_works_without(client):
+    page = client.get("/luring").get_data(as_text=True)
+    assert "Halaman ini membutuhkan sinyal." in page and "belum tersimpan" not in page
+    assert 'href="/outbox"' in page and 'href="/kunjungan"' in page
+
+
 def test_offline_page_is_public_and_the_outbox_is_for_officers(client, auth, users):
     assert client.get("/luring").status_code == 200
     assert client.get("/outbox").status_code == 302
@@ -79,7 +85,7 @@ def test_the_worker_gets_the_addresses_it_keeps_and_none_is_personal(client):
     settings = json.loads(re.search(r"const SETTINGS = (\{.*\});", body).group(1))
     keep = re.search(r"var KEEP = \[(.*?)\];", (ROOT / "outreach/static/js/sw.js").read_text()).group(1)
     kept = [settings["urls"][name.strip().removeprefix("URLS.")] for name in keep.split(",")]
-    assert kept == ["/kunjungan/0/daftar", "/outbox", "/outbox/perbaiki", "/kunjungan", "/", "/luring"]
+    assert kept == ["/kunjungan/0/daftar", "/outbox", "/outbox/perbaiki", "/kunjungan", "/"]
     for private in ("pendaftaran", "tinjau", "tanda-terima", "/s/", "cek", "api", "audit", "dasbor", "admin"):
         assert not any(private in path for path in kept)
 

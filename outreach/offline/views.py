@@ -1,8 +1,9 @@
 """The installable app: manifest, service worker, the offline page and the device outbox page.
 
-The service worker caches only the app shell (layout, CSS, scripts, the registration form, the outbox and
-offline pages); never receipts, reviews, status pages or API answers (static/js/sw.js). An entry the server
-refused is corrected on the enroll blueprint's /outbox/perbaiki.
+The service worker caches the app shell (layout, CSS, scripts, the offline page) and the confirmed officer's
+pages that work without signal (home, visits, outbox, the forms of the visits opened); never receipts,
+reviews, status pages or API answers (static/js/sw.js). An entry the server refused is corrected on the enroll
+blueprint's /outbox/perbaiki.
 """
 import hashlib
 import json

@@ -11,6 +11,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}  # the smallest phones the officers carry
+PHONES = pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE], ids=["390x844", "360x740"])
 HERE = Path(__file__).parent
 
 
@@ -51,11 +53,12 @@ def browser():
 
 @pytest.fixture
 def new_phone(browser, live_server):
-    """Opens pages in fresh phone-sized contexts; closes them after the test."""
+    """Opens pages in fresh phone-sized contexts (390x844 unless a viewport is given); closes them after."""
     contexts = []
 
     def open_phone(**options):
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        options.setdefault("viewport", PHONE)
+        context = browser.new_context(device_scale_factor=2, is_mobile=True, has_touch=True,
                                       locale="id-ID", base_url=live_server, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)

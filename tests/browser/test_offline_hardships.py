@@ -144,7 +144,7 @@ def test_a_page_left_open_by_the_first_officer_saves_nothing_under_their_name(ap
     first.context.set_offline(True)  # the old tab, still showing the first officer's form
     fill(first, "1903011508900001", "Nelayan Satu")
     first.click("#submit")
-    expect(first.locator('[data-outbox-flash="saved"]')).to_contain_text("Belum dapat dipastikan siapa yang masuk")
+    expect(first.locator('[data-outbox-flash="officer"]')).to_contain_text("Belum dapat dipastikan siapa yang masuk")
     expect(first.locator("#full_name")).to_have_value("Nelayan Satu")  # nothing typed is lost
     assert stored_entries(first) == []
     first.context.set_offline(False)
@@ -187,7 +187,7 @@ def test_a_redirect_to_the_login_page_asks_to_log_in_again_and_keeps_the_entry(a
     page.context.route(API, session_gone)
     page.context.set_offline(False)
     page.goto("/outbox")
-    expect(page.locator('[data-outbox-flash="sync"]')).to_contain_text("Sesi berakhir", timeout=15_000)
+    expect(page.locator('[data-outbox-flash="login"]')).to_contain_text("Sesi berakhir", timeout=15_000)
     expect(page.locator("[data-outbox-waiting] li")).to_have_attribute("data-state", "login")
     page.context.unroute(API)
     login(page, "petugas1", PASSWORD)
@@ -202,7 +202,7 @@ def test_the_form_keeps_a_registration_the_server_did_not_confirm(app, no_sw_pho
     page.context.route(API, lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Maaf</p>"))
     fill(page, "1903011508900001", "Nelayan Satu")
     page.click("#submit")
-    expect(page.locator('[data-outbox-flash="saved"]')).to_contain_text("Tersimpan di perangkat")
+    expect(page.locator('[data-outbox-flash]')).to_contain_text("Tersimpan di perangkat")
     assert page.url.endswith(form_url)  # not sent off to a page named "undefined"
     expect(counter(page)).to_have_attribute("data-count", "1")
     page.context.unroute(API)

@@ -50,7 +50,7 @@ def test_offline_capture_from_the_cached_form_syncs_exactly_once(app, new_phone,
     expect(page.locator("#register-form")).to_be_visible()
     fill(page, "1903011508900001", "Nelayan Satu")
     page.click("#submit")
-    expect(page.locator('[data-outbox-flash="saved"]')).to_contain_text("Tersimpan di perangkat")
+    expect(page.locator('[data-outbox-flash]')).to_contain_text("Tersimpan di perangkat")
     fill(page, "1903011608910002", "Nelayan Dua", born="1991-08-16")
     page.click("#submit")
     expect(counter(page)).to_have_attribute("data-count", "2")
@@ -164,7 +164,7 @@ def test_session_expiry_reported_by_the_api_keeps_the_entry(app, no_sw_phone, us
     page.context.route("**/api/v1/session", lambda route: route.fulfill(status=401, body="{}"))
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator('[data-outbox-flash="sync"]')).to_contain_text("Sesi berakhir", timeout=15_000)
+    expect(page.locator('[data-outbox-flash="login"]')).to_contain_text("Sesi berakhir", timeout=15_000)
     expect(counter(page)).to_have_attribute("data-count", "1")
     assert count(app) == 0
 

@@ -6,7 +6,7 @@
   "use strict";
   var ui = window.OutboxUI, form = document.getElementById("register-form");
   if (!ui || !form) return;
-  var t = ui.t, fmt = ui.fmt, flash = ui.flash, check = ui.check, pending = ui.pending, counter = ui.counter;
+  var t = ui.t, fmt = ui.fmt, say = ui.say, check = ui.check, counter = ui.counter;
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -131,29 +131,28 @@
       name: p.full_name, village: village && village.selectedOptions[0] ? village.selectedOptions[0].text : "",
       captured_at: p.captured_at
     };
+    ui.inFlight[entry.client_id] = true;  // on the phone, but not waiting: the form is sending it now
     return Outbox.put("entries", entry).then(function () {
-      if (navigator.storage && navigator.storage.persist) {
-        navigator.storage.persist().then(function (ok) {
-          if (!ok) pending().then(function (e) { flash(fmt(t.notPersisted, e.length), "error", "persist"); });
-        });
-      }
+      ui.persist();
       counter();
       return entry;
     });
   }
   /* Not sent now: it waits on the phone; the page and the browser's background sync try again later. */
-  function park(entry, state, message) {
+  function park(entry, state) {
     entry.state = state; delete entry.sending_at;
+    delete ui.inFlight[entry.client_id];
     return Outbox.update(entry).then(function () {
       if ("serviceWorker" in navigator) {
         navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) reg.sync.register("outbox").catch(function () {}); });
       }
       if (state === "waiting") ui.retryLater();
       if (editing) { location.href = Outbox.urls.outbox; return; }
-      nextWorker(message);
+      nextWorker();
+      return ui.kept(state === "login");
     });
   }
-  function nextWorker(message) {
+  function nextWorker() {
     editing = null;
     form.reset();
     clearErrors();
@@ -161,8 +160,6 @@
     if (history.replaceState) history.replaceState(null, "", location.pathname);
     form.dispatchEvent(new Event("input"));
     window.scrollTo(0, 0);
-    flash(message, "success", "saved");
-    counter();
   }
   function owner() {  // the confirmed officer of this page; asks the server only when unknown
     return check().then(function (id) { return id || ui.askServer(); });
@@ -170,31 +167,35 @@
   function submit() {
     var p = payload(), problems = quickCheck(p);
     if (Object.keys(problems).length) { showErrors(problems); return Promise.resolve(); }
+    ui.hush();  // what was said was about the last worker
     return owner().then(function (id) {
-      if (!id) { flash(t.unknownOfficer, "error", "saved"); return; }  // the typed data stays in the form
+      if (!id) { say("officer", t.unknownOfficer, "error"); return; }  // the typed data stays in the form
       return keep(p, id).then(function (entry) {
         return Outbox.session().then(function (session) {
-          if (!session) return park(entry, "login", t.savedLogin);
-          if (String(session.user_id) !== String(id)) return park(entry, "waiting", t.saved);  // theirs, not sent by another
+          if (!session) return park(entry, "login");
+          if (String(session.user_id) !== String(id)) return park(entry, "waiting");  // theirs, not sent by another
           return Outbox.send(p, session.csrf_token).then(function (res) {
             var verdict = Outbox.verdict(res, p.client_id);
             if (verdict === "saved") {
               return Outbox.saved(entry, res.body).then(function () {
-                location.href = Outbox.safeUrl(res.body.url) || Outbox.safeUrl(res.body.receipt_url) || location.pathname;
+                var to = Outbox.safeUrl(res.body.url) || Outbox.safeUrl(res.body.receipt_url) || location.href;
+                ui.handOver({ to: to, name: p.full_name, number: res.body.number, receipt: Outbox.safeUrl(res.body.receipt_url) });
+                location.href = to;  // the registration's page, which says "Tersimpan: <name>, <number>"
               });
             }
+            delete ui.inFlight[entry.client_id];
             if (verdict === "rejected") {
               var dup = Outbox.duplicateOf(res.body);
               showErrors(res.body.errors || {}, dup);
               if (!editing) return Outbox.remove("entries", entry.client_id).then(counter);  // as the plain form: on screen
               entry.state = "rejected"; entry.errors = res.body.errors; entry.duplicate = dup; delete entry.sending_at;
               editing = entry;
-              return Outbox.update(entry);
+              return Outbox.update(entry).then(counter);
             }
-            if (verdict === "login") return park(entry, "login", t.savedLogin);
+            if (verdict === "login") return park(entry, "login");
             throw new Error("retry");
           });
-        }).catch(function () { return park(entry, "waiting", t.saved); });
+        }).catch(function () { return park(entry, "waiting"); });
       });
     });
   }
@@ -204,7 +205,7 @@
     check().then(function () { return fixing && ui.officer() ? Outbox.get("entries", fixing) : null; }).then(function (entry) {
       editing = entry && String(entry.officer_id) === String(ui.officer()) ? entry : null;
       if (!editing) {
-        flash(ui.officer() ? t.notInOutbox : t.unknownOfficer, "error", "saved");
+        say("officer", ui.officer() ? t.notInOutbox : t.unknownOfficer, "error");
         if (correcting) form.hidden = true;
         return;
       }
@@ -232,7 +233,7 @@
     busy = true;
     var buttons = form.querySelectorAll('button[type="submit"], input[type="submit"]');
     buttons.forEach(function (b) { b.disabled = true; });
-    submit().catch(function () { flash(t.notSaved, "error", "saved"); }).then(function () {
+    submit().catch(function () { say("not-saved", t.notSaved, "error"); }).then(function () {
       busy = false;
       buttons.forEach(function (b) { b.disabled = false; });
     });

@@ -10,9 +10,8 @@
     var officer = ui.officer();
     var texts = document.getElementById("outbox-texts").dataset;
     var waiting = page.querySelector("[data-outbox-waiting]"), sent = page.querySelector("[data-outbox-sent]");
-    if (!officer) ui.flash(t.unknownOfficer, "error", "officer");
-    var notice = document.querySelector('[data-outbox-flash="officer"]');
-    if (officer && notice) notice.hidden = true;
+    if (!officer) ui.say("officer", t.unknownOfficer, "error");
+    else ui.hush("officer");
     ui.pending().then(function (entries) {
       waiting.textContent = "";
       page.querySelector("[data-outbox-empty]").hidden = entries.length > 0;
