@@ -132,7 +132,8 @@ def register(visit_id: int):
         if outcome.kind in ("created", "saved"):  # saved: the same form sent twice (a double tap, a retry)
             db.session.commit()
             if outcome.kind == "created":
-                flash(_("Pendaftaran %(number)s tersimpan.", number=outcome.registration.number), "success")
+                flash(_("Tersimpan: %(name)s, %(number)s.", name=outcome.registration.full_name,
+                        number=outcome.registration.number), "success")
             return redirect(url_for("enroll.registration", number=outcome.registration.number))
         if outcome.kind == "client_id_taken":
             form.client_id.data = registrations.new_client_id()
