@@ -185,6 +185,7 @@ def test_a_redirect_to_the_login_page_asks_to_log_in_again_and_keeps_the_entry(a
         route.fulfill(status=302, headers={"Location": "/masuk"})
 
     page.context.route(API, session_gone)
+    page.goto("about:blank")  # the form page would sync too when the signal returns: only the outbox sends here
     page.context.set_offline(False)
     page.goto("/outbox")
     expect(page.locator('[data-outbox-flash="login"]')).to_contain_text("Sesi berakhir", timeout=15_000)
