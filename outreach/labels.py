@@ -1,7 +1,14 @@
 """The words for the codes people read (statuses, flags, reasons, payers, occupations...), in the active
 language, and the consent text. The codes themselves are domain data (outreach/domain/); a test checks that
 every code has its words here. Registered once by the factory as the templates' `labels`."""
+from datetime import date
+
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from outreach.domain.contribution import parse_month, schedule
+from outreach.domain.money import format_rupiah
 
 OCCUPATIONS = {
     "nelayan": _l("Nelayan"),
@@ -60,6 +67,12 @@ NIK_ERRORS = {
     "kecamatan_zero": _l("Angka ke-5 dan ke-6 NIK (kode kecamatan) tidak boleh 00."),
     "date": _l("Angka ke-7 sampai ke-12 NIK bukan tanggal lahir yang benar."),
     "serial": _l("Empat angka terakhir NIK tidak boleh 0000."),
+}
+REISSUE_REASONS = {
+    "lost": _l("Tanda terima hilang"),
+    "damaged": _l("Tanda terima rusak atau kode QR tidak terbaca"),
+    "exposed": _l("Kode QR atau tautannya sampai ke orang lain"),
+    "other": _l("Lainnya"),
 }
 AUDIT_ACTIONS = {
     "view": _l("melihat"),
@@ -142,6 +155,53 @@ def reason_for_worker(status: str, code: str | None) -> tuple[str, str] | None:
     if status == "rejected":
         return REJECTIONS.get(code or "other", REJECTIONS["other"])
     return None
+
+
+def month_count(n: int) -> str:
+    """How every count of contribution months reads: "1 bulan" / "1 month", "3 months"."""
+    return ngettext("%(num)s bulan", "%(num)s bulan", n)
+
+
+def paid_ahead(n: int) -> str:
+    return ngettext("untuk %(num)s bulan dibayar di muka", "untuk %(num)s bulan dibayar di muka", n)
+
+
+def month_year(month: tuple[int, int]) -> str:
+    """(2026, 12) as "Desember 2026"."""
+    return format_date(date(month[0], month[1], 1), "MMMM y")
+
+
+def schedule_lines(stored: dict | None) -> list[dict]:
+    """A stored contribution month by month, when its months differ: [{months, count, amount}] (amount an int);
+    empty when every month costs the same (or for one saved before months were kept)."""
+    runs = schedule(stored)
+    if len(runs) < 2:
+        return []
+    return [{"months": month_year(r.first) if r.months == 1 else f"{month_year(r.first)} – {month_year(r.last)}",
+             "count": month_count(r.months), "amount": r.amount} for r in runs]
+
+
+def discount_end(month: str, amount: str) -> str:
+    return _("Potongan 50%% iuran JKK dan JKM (PP 50/2025) berlaku sampai iuran bulan %(month)s; sesudahnya "
+             "iurannya %(amount)s sebulan.", month=month, amount=amount)
+
+
+def discount_note(stored: dict | None) -> str | None:
+    """When the discount in a stored contribution ends, and what a month costs after; None without one."""
+    until = parse_month((stored or {}).get("discount_until"))
+    if until is None:
+        return None
+    return discount_end(month_year(until), format_rupiah(stored["monthly_normal"], str(get_locale())))
+
+
+def contribution_words(periods, longest: int) -> dict:
+    """What the form's script needs to word the figure it computes, in the page's language (never a rule)."""
+    return {
+        "paidAhead": {n: paid_ahead(n) for n in periods},
+        "months": {n: month_count(n) for n in range(1, longest + 1)},
+        "monthNames": [format_date(date(2000, m, 1), "MMMM") for m in range(1, 13)],
+        "discountEnd": discount_end("%(month)s", "%(amount)s"),
+    }
 
 
 def init_app(app) -> None:
