@@ -166,19 +166,29 @@ def paid_ahead(n: int) -> str:
     return ngettext("untuk %(num)s bulan dibayar di muka", "untuk %(num)s bulan dibayar di muka", n)
 
 
-def month_year(month: tuple[int, int]) -> str:
-    """(2026, 12) as "Desember 2026"."""
-    return format_date(date(month[0], month[1], 1), "MMMM y")
+def month_year(month: tuple[int, int], short: bool = False) -> str:
+    """(2026, 12) as "Desember 2026" (short: "Des 2026")."""
+    return format_date(date(month[0], month[1], 1), "MMM y" if short else "MMMM y")
 
 
-def schedule_lines(stored: dict | None) -> list[dict]:
+def schedule_lines(stored: dict | None, short: bool = False) -> list[dict]:
     """A stored contribution month by month, when its months differ: [{months, count, amount}] (amount an int);
-    empty when every month costs the same (or for one saved before months were kept)."""
+    empty when every month costs the same (or for one saved before months were kept). Short month names keep
+    each line on one line of a printed receipt."""
     runs = schedule(stored)
     if len(runs) < 2:
         return []
-    return [{"months": month_year(r.first) if r.months == 1 else f"{month_year(r.first)} – {month_year(r.last)}",
-             "count": month_count(r.months), "amount": r.amount} for r in runs]
+    return [{"months": months_text(r.first, r.last, short), "count": month_count(r.months), "amount": r.amount}
+            for r in runs]
+
+
+def months_text(first: tuple[int, int], last: tuple[int, int], short: bool = False) -> str:
+    """"Januari 2027", "November – Desember 2026", "Desember 2026 – Januari 2027" (short: "Nov – Des 2026")."""
+    if first == last:
+        return month_year(first, short)
+    if first[0] == last[0]:
+        return f"{format_date(date(first[0], first[1], 1), 'MMM' if short else 'MMMM')} – {month_year(last, short)}"
+    return f"{month_year(first, short)} – {month_year(last, short)}"
 
 
 def discount_end(month: str, amount: str) -> str:

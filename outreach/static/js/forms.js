@@ -105,8 +105,8 @@
     list.textContent = "";
     if (runs.length > 1) runs.forEach(function (r) {  // labels.schedule_lines, in the same words
       var li = document.createElement("li");
-      li.textContent = monthName(r.from) + (r.count > 1 ? " – " + monthName(r.to) : "") + ": " +
-        words.months[r.count] + " × " + rp(r.amount);
+      var from = r.from[0] === r.to[0] ? words.monthNames[r.from[1] - 1] : monthName(r.from);  // labels.months_text
+      li.textContent = (r.count > 1 ? from + " – " : "") + monthName(r.to) + ": " + words.months[r.count] + " × " + rp(r.amount);
       list.appendChild(li);
     });
     var discounted = total < monthly * months;
