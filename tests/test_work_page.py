@@ -81,4 +81,5 @@ def test_every_status_badge_has_its_own_symbol_not_only_a_colour(client):
     assert re.search(r'\.badge\[data-status\]::before\{content:var\(--s\)/""', css)  # the symbol, silent for readers
     symbols = dict(re.findall(r'\.badge\[data-status=(\w+)\]\{--s:"([^"]+)"', css))
     assert set(symbols) == set(STATUSES) and len(set(symbols.values())) == len(STATUSES)
-    assert re.search(r"\.badge:is\(\[data-status=returned\],\[data-status=rejected\]\)\{[^}]*font-weight:700", css)
+    for needs_action in ("returned", "rejected"):  # bold and framed, as well as coloured
+        assert re.search(rf"\.badge\[data-status={needs_action}\]\{{[^}}]*border:2px solid;font-weight:700", css)
