@@ -1,7 +1,14 @@
 """The words for the codes people read (statuses, flags, reasons, payers, occupations...), in the active
 language, and the consent text. The codes themselves are domain data (outreach/domain/); a test checks that
 every code has its words here. Registered once by the factory as the templates' `labels`."""
+from datetime import date
+
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from outreach.domain.contribution import parse_month, schedule
+from outreach.domain.money import format_rupiah
 
 OCCUPATIONS = {
     "nelayan": _l("Nelayan"),
@@ -92,6 +99,12 @@ FIELDS = {
     "kpj": _l("Nomor KPJ"),
     "created_at": _l("Tanggal daftar"),
 }
+REISSUE_REASONS = {
+    "lost": _l("Tanda terima hilang"),
+    "damaged": _l("Tanda terima rusak atau kode QR tidak terbaca"),
+    "exposed": _l("Kode QR atau tautannya sampai ke orang lain"),
+    "other": _l("Lainnya"),
+}
 AUDIT_ACTIONS = {
     "view": _l("melihat"),
     "reveal_nik": _l("membuka NIK"),
@@ -178,6 +191,63 @@ def reason_for_worker(status: str, code: str | None) -> tuple[str, str] | None:
     if status == "rejected":
         return REJECTIONS.get(code or "other", REJECTIONS["other"])
     return None
+
+
+def month_count(n: int) -> str:
+    """How every count of contribution months reads: "1 bulan" / "1 month", "3 months"."""
+    return ngettext("%(num)s bulan", "%(num)s bulan", n)
+
+
+def paid_ahead(n: int) -> str:
+    return ngettext("untuk %(num)s bulan dibayar di muka", "untuk %(num)s bulan dibayar di muka", n)
+
+
+def month_year(month: tuple[int, int], short: bool = False) -> str:
+    """(2026, 12) as "Desember 2026" (short: "Des 2026")."""
+    return format_date(date(month[0], month[1], 1), "MMM y" if short else "MMMM y")
+
+
+def schedule_lines(stored: dict | None, short: bool = False) -> list[dict]:
+    """A stored contribution month by month, when its months differ: [{months, count, amount}] (amount an int);
+    empty when every month costs the same (or for one saved before months were kept). Short month names keep
+    each line on one line of a printed receipt."""
+    runs = schedule(stored)
+    if len(runs) < 2:
+        return []
+    return [{"months": months_text(r.first, r.last, short), "count": month_count(r.months), "amount": r.amount}
+            for r in runs]
+
+
+def months_text(first: tuple[int, int], last: tuple[int, int], short: bool = False) -> str:
+    """"Januari 2027", "November – Desember 2026", "Desember 2026 – Januari 2027" (short: "Nov – Des 2026")."""
+    if first == last:
+        return month_year(first, short)
+    if first[0] == last[0]:
+        return f"{format_date(date(first[0], first[1], 1), 'MMM' if short else 'MMMM')} – {month_year(last, short)}"
+    return f"{month_year(first, short)} – {month_year(last, short)}"
+
+
+def discount_end(month: str, amount: str) -> str:
+    return _("Potongan 50%% iuran JKK dan JKM (PP 50/2025) berlaku sampai iuran bulan %(month)s; sesudahnya "
+             "iurannya %(amount)s sebulan.", month=month, amount=amount)
+
+
+def discount_note(stored: dict | None) -> str | None:
+    """When the discount in a stored contribution ends, and what a month costs after; None without one."""
+    until = parse_month((stored or {}).get("discount_until"))
+    if until is None:
+        return None
+    return discount_end(month_year(until), format_rupiah(stored["monthly_normal"], str(get_locale())))
+
+
+def contribution_words(periods, longest: int) -> dict:
+    """What the form's script needs to word the figure it computes, in the page's language (never a rule)."""
+    return {
+        "paidAhead": {n: paid_ahead(n) for n in periods},
+        "months": {n: month_count(n) for n in range(1, longest + 1)},
+        "monthNames": [format_date(date(2000, m, 1), "MMMM") for m in range(1, 13)],
+        "discountEnd": discount_end("%(month)s", "%(amount)s"),
+    }
 
 
 def init_app(app) -> None:

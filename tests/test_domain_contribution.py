@@ -69,7 +69,38 @@ def test_as_dict_is_plain_integers():
     d = contribution_for(2_000_000, ["JKK", "JKM", "JHT"], 3, BEFORE_DISCOUNT).as_dict()
     assert d == {"base": 2_000_000, "programs": {"JKK": 20_000, "JKM": 6_800, "JHT": 40_000},
                  "monthly_normal": 66_800, "monthly": 66_800, "months": 3, "period_total": 200_400,
-                 "period_normal": 200_400, "discount_applied": False}
+                 "period_normal": 200_400, "discount_applied": False,
+                 "first_month": "2026-01", "by_month": [66_800] * 3, "discount_until": None}
+
+
+Run = contribution.Run
+
+
+@pytest.mark.parametrize("months, start, funding, transport, expected, until", [
+    # the rules' example: three months from November 2026, the discount ends after December (non-transport)
+    (3, NOVEMBER_2026, "self", False, [Run((2026, 11), (2026, 12), 2, 8_400), Run((2027, 1), (2027, 1), 1, 16_800)],
+     "2026-12"),
+    # transport workers keep it until March 2027
+    (6, NOVEMBER_2026, "self", True, [Run((2026, 11), (2027, 3), 5, 8_400), Run((2027, 4), (2027, 4), 1, 16_800)],
+     "2027-03"),
+    # twelve months from March 2026: full, halved April–December, full again
+    (12, date(2026, 3, 1), "self", False, [Run((2026, 3), (2026, 3), 1, 16_800), Run((2026, 4), (2026, 12), 9, 8_400),
+                                           Run((2027, 1), (2027, 2), 2, 16_800)], "2026-12"),
+    # every month the same: one run; no discount, no end to tell
+    (3, BEFORE_DISCOUNT, "self", False, [Run((2026, 1), (2026, 3), 3, 16_800)], None),
+    (3, NOVEMBER_2026, "apbd", False, [Run((2026, 11), (2027, 1), 3, 16_800)], None),
+])
+def test_month_by_month_and_the_end_of_the_discount(months, start, funding, transport, expected, until):
+    stored = contribution_for(1_000_000, {"JKK", "JKM"}, months, start, funding, transport).as_dict()
+    assert contribution.schedule(stored) == expected
+    assert sum(r.months * r.amount for r in expected) == stored["period_total"]
+    assert stored["discount_until"] == until
+
+
+@pytest.mark.parametrize("stored", [None, {}, {"first_month": "2026-13", "by_month": [1]},
+                                    {"first_month": "2026-11"}, {"first_month": 202611, "by_month": [1]}])
+def test_a_contribution_saved_before_months_were_kept_has_no_schedule(stored):
+    assert contribution.schedule(stored) == []
 
 
 @pytest.mark.parametrize("programs, months, funding", [

@@ -7,8 +7,8 @@ import zxingcpp
 from PIL import Image
 
 from outreach.extensions import db
-from outreach.models import Receipt, Registration, RegistrationEvent
-from tests.conftest import make_app
+from outreach.models import AuditEvent, Receipt, Registration, RegistrationEvent
+from tests.conftest import Auth, make_app
 from tests.enrollment import worker
 
 NIK, BIRTH, PHONE = "1903015508900001", "1990-08-15", "081234567890"
@@ -125,10 +125,33 @@ def test_status_page_is_small_and_works_without_a_session(app, client, number):
     assert "<script" not in page.get_data(as_text=True)
 
 
-def test_reissue_voids_the_old_qr_and_is_recorded(app, client, auth, number):
+def test_reissue_asks_first_and_says_what_becomes_of_the_old_qr(app, client, auth, number):
+    """One tap on the receipt no longer voids the worker's QR: it opens a page that asks why and warns."""
     old = status_path(client, number)
-    token = auth.token(f"/pendaftaran/{number}/tanda-terima")
-    client.post(f"/pendaftaran/{number}/tanda-terima/baru", data={"csrf_token": token})
+    receipt = client.get(f"/pendaftaran/{number}/tanda-terima").get_data(as_text=True)
+    assert f'action="/pendaftaran/{number}/tanda-terima/baru"' not in receipt  # no one-tap form any more
+    assert f'href="/pendaftaran/{number}/tanda-terima/baru"' in receipt
+    ask = client.get(f"/pendaftaran/{number}/tanda-terima/baru")
+    page = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and "langsung tidak berlaku lagi" in page and "Tanda terima ini sudah diganti" in page
+    assert 'name="reason"' in page and f'href="/pendaftaran/{number}/tanda-terima"' in page  # the way back
+    token = auth.token(f"/pendaftaran/{number}/tanda-terima/baru")
+    for data in ({}, {"reason": "stolen"}, {"reason": "other", "note": "   "}):  # no reason, unknown, "other" unsaid
+        refused = client.post(f"/pendaftaran/{number}/tanda-terima/baru", data={"csrf_token": token, **data})
+        assert refused.status_code == 422 and 'class="error"' in refused.get_data(as_text=True)
+    assert status_path(client, number) == old
+    assert app.test_client().get(old).status_code == 200
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"reason": "lost"}, "Tanda terima hilang"),
+    ({"reason": "other", "note": "Dikirim ke nomor HP yang salah"}, "Dikirim ke nomor HP yang salah"),
+])
+def test_reissue_voids_the_old_qr_and_records_why(app, client, auth, users, number, data, words):
+    old = status_path(client, number)
+    token = auth.token(f"/pendaftaran/{number}/tanda-terima/baru")
+    done = client.post(f"/pendaftaran/{number}/tanda-terima/baru", data={"csrf_token": token, **data})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/pendaftaran/{number}/tanda-terima")
     new = status_path(client, number)
     assert new != old
     anonymous = app.test_client()
@@ -136,8 +159,14 @@ def test_reissue_voids_the_old_qr_and_is_recorded(app, client, auth, number):
     assert gone.status_code == 404 and "Tanda terima ini sudah diganti" in gone.get_data(as_text=True)
     assert anonymous.get(new).status_code == 200
     with app.app_context():
-        kinds = [e.kind for e in db.session.scalars(db.select(RegistrationEvent).order_by(RegistrationEvent.id))]
-    assert kinds == ["created", "receipt_reissued"]
+        events = db.session.scalars(db.select(RegistrationEvent).order_by(RegistrationEvent.id)).all()
+        (audited,) = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "reissue_receipt")).all()
+        assert [e.kind for e in events] == ["created", "receipt_reissued"]
+        assert events[1].changes == data and audited.details == data
+    assert words in client.get(f"/pendaftaran/{number}").get_data(as_text=True)  # the officer's history
+    coordinator = app.test_client()
+    Auth(coordinator).login("koord1")
+    assert words in coordinator.get(f"/tinjau/{number}").get_data(as_text=True)  # the review page's history
 
 
 @pytest.mark.parametrize("token", ["x" * 32, "short", "A" * 200, "%00", "%E2%9C%93" * 11])
@@ -149,7 +178,6 @@ def test_unknown_tokens_get_a_friendly_404(client, token):
 
 
 def test_receipt_of_another_officers_worker_is_off_limits(app, number, make_user):
-    from tests.conftest import Auth
     make_user("petugas2")
     other = app.test_client()
     Auth(other).login("petugas2")

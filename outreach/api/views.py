@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from outreach.domain.clock import local_today
 from outreach.domain.masking import mask_nik
+from outreach.domain.workflow import STATUSES
 from outreach.extensions import db
 from outreach.inputs import as_int
 from outreach.models import Registration
@@ -99,7 +100,12 @@ def duplicate_of(existing: Registration | None) -> dict:
 @role_required("officer")
 def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("before")), PAGE)
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        return unprocessable({"status": [_("Status tidak dikenal: pilih salah satu dari %(codes)s.",
+                                           codes=", ".join(STATUSES))]})
+    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("before")), PAGE,
+                                                        status)
     return jsonify(registrations=[represent(r) for r in rows], next_before=next_before)
 
 

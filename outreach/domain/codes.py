@@ -7,3 +7,5 @@ SEXES = ("M", "F")
 HEIR_RELATIONS = ("pasangan", "anak", "orang_tua", "saudara", "lainnya")
 # What a check may note about a registration for the coordinator (NIK checks, age, duplicates).
 FLAGS = ("outside_district", "old_regency_code", "unknown_kecamatan", "minor", "probable_duplicate")
+# Why a receipt was re-issued (the old QR stops working): recorded in the history and the audit trail.
+REISSUE_REASONS = ("lost", "damaged", "exposed", "other")

@@ -78,6 +78,11 @@ class Contribution:
     monthly_normal: dict[str, int]  # per programme, normal tariff
     months: tuple[dict[str, int], ...]  # per programme, per month of the period, as charged
     start: tuple[int, int]
+    discount_until: tuple[int, int] | None = None  # this worker's last PP 50/2025 month; None when budget-paid
+
+    @property
+    def month_totals(self) -> list[int]:
+        return [sum(m.values()) for m in self.months]
 
     @property
     def monthly_normal_total(self) -> int:
@@ -109,7 +114,51 @@ class Contribution:
             "period_total": self.period_total,
             "period_normal": self.period_normal_total,
             "discount_applied": self.discount_applied,
+            # month by month, so a receipt can say why the first month costs less than the others
+            "first_month": month_text(self.start),
+            "by_month": self.month_totals,
+            "discount_until": month_text(self.discount_until) if self.discount_applied else None,
         }
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive months charged the same amount (a period straddling the discount's end has two or more)."""
+    first: tuple[int, int]
+    last: tuple[int, int]
+    months: int
+    amount: int
+
+
+def month_text(month: tuple[int, int]) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+def parse_month(text) -> tuple[int, int] | None:
+    """A stored month ("2026-12") as (2026, 12); None for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match and 1 <= int(match[2]) <= 12 else None
+
+
+def runs(first: tuple[int, int], totals) -> list[Run]:
+    """Group the monthly totals of a period that starts in `first` into runs of equal amounts."""
+    out: list[Run] = []
+    for n, amount in enumerate(totals):
+        month = add_months(first[0], first[1], n)
+        if out and out[-1].amount == amount:
+            out[-1] = Run(out[-1].first, month, out[-1].months + 1, amount)
+        else:
+            out.append(Run(month, month, 1, amount))
+    return out
+
+
+def schedule(stored: dict | None) -> list[Run]:
+    """The runs of a stored contribution (as_dict()); empty for one saved before months were kept."""
+    stored = stored or {}
+    first, totals = parse_month(stored.get("first_month")), stored.get("by_month")
+    if first is None or not isinstance(totals, list):
+        return []
+    return runs(first, totals)
 
 
 def add_months(year: int, month: int, n: int) -> tuple[int, int]:
@@ -140,7 +189,8 @@ def contribution_for(income: int, programs, months: int, start: date, funding: s
         month = add_months(start.year, start.month, n)
         cut = discounted(month, kind, funding)
         charged.append({p: halve(a) if cut and p in BASIC else a for p, a in normal.items()})
-    return Contribution(base=base, monthly_normal=normal, months=tuple(charged), start=(start.year, start.month))
+    return Contribution(base=base, monthly_normal=normal, months=tuple(charged), start=(start.year, start.month),
+                        discount_until=None if funding in BUDGET_FUNDED else DISCOUNT[kind][1])
 
 
 def browser_rules(start: date) -> dict:

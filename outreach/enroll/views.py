@@ -9,13 +9,14 @@ from wtforms.fields.choices import SelectChoice
 from outreach import labels
 from outreach.domain.clock import local_today
 from outreach.domain.contribution import browser_rules
+from outreach.domain.workflow import STATUSES
 from outreach.enroll.forms import CloseVisitForm, RegistrationForm, VisitForm, bracket_value, income_choices
 from outreach.extensions import db
 from outreach.inputs import as_int
 from outreach.models import Registration, Visit
 from outreach.models.types import utcnow
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import registrations
+from outreach.services import registrations, worklist
 from outreach.services.access import duplicate_link, registration_for
 from outreach.services.checks import Checked
 from outreach.services.regions import village_choices
@@ -160,8 +161,11 @@ def correct_offline():
 @role_required("officer")
 def my_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("sebelum")), PAGE)
-    return render_template("enroll/registrations.html", registrations=rows, q=q, next_before=next_before)
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None  # unknown: all
+    rows, next_before = registrations.own_registrations(current_user.id, q, as_int(request.args.get("sebelum")), PAGE,
+                                                        status)
+    return render_template("enroll/registrations.html", registrations=rows, q=q, next_before=next_before,
+                           status=status, counts=worklist.counts_by_status(current_user.id))
 
 
 @bp.get("/pendaftaran/<number>")

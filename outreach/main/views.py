@@ -3,9 +3,11 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from outreach.domain.clock import local_today
 from outreach.extensions import db
 from outreach.i18n import LOCALE_COOKIE
 from outreach.security import safe_next
+from outreach.services import worklist
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +15,14 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return render_template("main/home.html")
+    """An officer's work page (visits to continue, returned registrations, today's counts); a welcome for
+    the others, whose work starts from the queue."""
+    if not current_user.has_role("officer"):
+        return render_template("main/home.html")
+    return render_template("main/home.html", visits=worklist.open_visits(current_user.id),
+                           returned=worklist.returned(current_user.id),
+                           counts=worklist.counts_by_status(current_user.id),
+                           today=worklist.today(current_user.id, local_today()))
 
 
 @bp.get("/bahasa/<code>")

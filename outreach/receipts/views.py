@@ -2,13 +2,14 @@
 from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from outreach.extensions import db
 from outreach.receipts import qr
-from outreach.security import role_required
+from outreach.receipts.forms import ReissueForm
+from outreach.security import rerender_on_csrf_error, role_required
 from outreach.services import receipts
 from outreach.services.access import registration_for
 
@@ -21,8 +22,9 @@ def show(number: str):
     registration = registration_for(current_user, number)
     db.session.commit()  # the audited look
     status_url = receipts.status_url(registration)
-    message = _("Halo %(name)s, pendaftaran BPJS Ketenagakerjaan Anda nomor %(number)s sudah kami terima. "
-                "Cek statusnya di %(url)s", name=registration.full_name, number=registration.number, url=status_url)
+    with force_locale("id"):  # to the worker: Indonesian, whatever language the officer's screen is in
+        message = _("Halo %(name)s, pendaftaran BPJS Ketenagakerjaan Anda nomor %(number)s sudah kami terima. "
+                    "Cek statusnya di %(url)s", name=registration.full_name, number=registration.number, url=status_url)
     phone = registration.phone
     return render_template(
         "receipts/receipt.html", registration=registration, status_url=status_url,
@@ -30,7 +32,7 @@ def show(number: str):
         whatsapp=f"https://wa.me/{phone.lstrip('+')}?text={quote(message, safe='')}",
         sms=f"sms:{phone}?body={quote(message, safe='')}",
         lookup_url=receipts.public_url("status.lookup"),
-        slip=request.args.get("format") == "slip", reissue_form=FlaskForm())
+        slip=request.args.get("format") == "slip")
 
 
 @bp.get("/pendaftaran/<number>/receipt.png")
@@ -44,12 +46,19 @@ def png(number: str):
         "Cache-Control": "no-store"})
 
 
-@bp.post("/pendaftaran/<number>/tanda-terima/baru")
+@bp.route("/pendaftaran/<number>/tanda-terima/baru", methods=["GET", "POST"])
 @role_required("officer", "coordinator", "admin")
+@rerender_on_csrf_error
 def reissue(number: str):
+    """Asks first (the QR in the worker's hands stops working), then re-issues and records why."""
     registration = registration_for(current_user, number)
-    if FlaskForm().validate_on_submit():
-        receipts.reissue(registration, current_user.id)
-        flash(_("Tanda terima baru dibuat. Kode QR yang lama tidak berlaku lagi."), "success")
-    db.session.commit()
-    return redirect(url_for("receipts.show", number=number))
+    form = ReissueForm()
+    if form.validate_on_submit():
+        receipts.reissue(registration, current_user.id, form.reason.data, form.note.data or None)
+        db.session.commit()
+        flash(_("Tanda terima baru dibuat. Kode QR yang lama tidak berlaku lagi: berikan atau kirim tanda terima "
+                "ini kepada pekerja."), "success")
+        return redirect(url_for("receipts.show", number=number))
+    db.session.commit()  # the audited look
+    return render_template("receipts/reissue.html", registration=registration, form=form), \
+        422 if form.errors else 200

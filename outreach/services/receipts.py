@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 
 from outreach import audit
 from outreach.domain import tokens
+from outreach.domain.codes import REISSUE_REASONS
 from outreach.extensions import db
 from outreach.models import Receipt, Registration, RegistrationEvent
 from outreach.models.types import utcnow
@@ -37,10 +38,16 @@ def current(registration: Registration) -> Receipt:
                                                        Receipt.replaced_at.is_(None)).order_by(Receipt.id.desc())).first()
 
 
-def reissue(registration: Registration, user_id: int) -> Receipt:
+def reissue(registration: Registration, user_id: int, reason: str, note: str | None = None) -> Receipt:
+    """A new receipt in place of the one the worker holds, and why (codes.REISSUE_REASONS, an optional note),
+    in the registration's history and the audit trail."""
+    if reason not in REISSUE_REASONS:
+        raise ValueError("unknown reissue reason")
     receipt = issue(registration, user_id)
-    db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="receipt_reissued"))
-    audit.record("reissue_receipt", registration, user_id=user_id)
+    why = {"reason": reason} | ({"note": note} if note else {})
+    db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="receipt_reissued",
+                                     changes=why))
+    audit.record("reissue_receipt", registration, user_id=user_id, **why)
     return receipt
 
 

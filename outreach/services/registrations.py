@@ -110,9 +110,13 @@ def note_nik_match(checked: Checked, officer_id: int) -> None:
                                    "satu jam; coba lagi nanti atau hubungi koordinator.")]
 
 
-def own_registrations(officer_id: int, q: str, before: int | None, size: int) -> tuple[list, int | None]:
-    """An officer's registrations, newest first, matching a name or number; keyset-paged by id."""
+def own_registrations(officer_id: int, q: str, before: int | None, size: int,
+                      status: str | None = None) -> tuple[list, int | None]:
+    """An officer's registrations, newest first, matching a name or number (and a status, when given);
+    keyset-paged by id."""
     query = db.select(Registration).where(Registration.officer_id == officer_id)
+    if status:
+        query = query.where(Registration.status == status)
     if q:
         # % and _ are what the officer typed, not wildcards
         conditions = [Registration.number.icontains(q, autoescape=True)]

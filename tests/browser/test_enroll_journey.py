@@ -41,7 +41,7 @@ def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
     with_jht = monthly.inner_text()
     assert with_jht != without_jht
     phone.check("#payment_period-1")  # 3 months
-    expect(phone.locator('#contribution [data-out="months"]')).to_have_text("3")
+    expect(phone.locator('#contribution [data-out="months"]')).to_have_text("untuk 3 bulan dibayar di muka")
     period_shown = phone.locator('#contribution [data-out="period"]').inner_text()
     assert_no_horizontal_scroll(phone)
     phone.set_viewport_size({"width": 360, "height": 740})  # a smaller phone

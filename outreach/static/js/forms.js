@@ -30,23 +30,27 @@
   });
 
   var geoButton = document.querySelector("[data-geo-button]");
-  if (geoButton && navigator.geolocation) {
+  if (geoButton) {
     var form = geoButton.form, status = document.querySelector("[data-geo-status]");
+    var failed = function (err) {  // say what failed, in the page's words (1 denied, 2 unavailable, 3 timeout)
+      var words = { 1: "data-denied", 3: "data-timeout" }[err && err.code] || "data-unavailable";
+      status.textContent = geoButton.getAttribute(words);
+    };
     geoButton.addEventListener("click", function () {
-      status.textContent = geoButton.getAttribute("data-wait") || "…";
+      if (!navigator.geolocation) return failed(null);
+      status.textContent = geoButton.getAttribute("data-wait");
       navigator.geolocation.getCurrentPosition(function (p) {
         form.elements.latitude.value = p.coords.latitude.toFixed(6);
         form.elements.longitude.value = p.coords.longitude.toFixed(6);
         form.elements.accuracy.value = Math.round(p.coords.accuracy);
         status.textContent = p.coords.latitude.toFixed(5) + ", " + p.coords.longitude.toFixed(5);
-      }, function () { status.textContent = geoButton.getAttribute("data-denied") || "✕"; },
-      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      }, failed, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
   }
 
   var box = document.getElementById("contribution");
   if (!box) return;
-  var rules = JSON.parse(box.getAttribute("data-rules"));
+  var rules = JSON.parse(box.getAttribute("data-rules")), words = JSON.parse(box.getAttribute("data-words"));
   var money = new Intl.NumberFormat(box.getAttribute("data-locale") === "en" ? "en-US" : "id-ID");
   var f = box.closest("form") || document.getElementById("register-form");
   function rp(n) { return "Rp" + money.format(n); }
@@ -79,25 +83,41 @@
     var months = parseInt(checked("payment_period") || rules.periods[0], 10), funding = checked("funding");
     var jht = f.querySelector('input[name="programs"][value="JHT"]').checked;
     if (income === null || income < rules.minIncome || income > rules.maxIncome) {
-      show("invalid", true); show("base", false); show("discount", false);
-      out("monthly", rp(0)); out("period", rp(0)); out("months", months);
+      show("invalid", true); show("base", false); show("discount", false); show("schedule", false);
+      show("discount-end", false);
+      out("monthly", rp(0)); out("period", rp(0)); out("months", words.paidAhead[months]);
       return;
     }
     var b = base(income);
     var normal = { JKK: Math.min(Math.max(pct(b, rules.jkkPermille), rules.jkkMin), rules.jkkMax), JKM: rules.jkmFlat };
     if (jht) normal.JHT = pct(b, rules.jhtPermille);
     var kind = rules.transport.indexOf(f.elements.occupation.value) !== -1 ? "transport" : "non_transport";
-    var start = rules.start.split("-").map(Number), first = null, total = 0, monthly = month(normal, false);
+    var start = rules.start.split("-").map(Number), runs = [], total = 0, monthly = month(normal, false);
+    var budget = rules.budgetFunded.indexOf(funding) !== -1;
     for (var n = 0; n < months; n++) {
       var idx = start[0] * 12 + (start[1] - 1) + n, ym = [Math.floor(idx / 12), idx % 12 + 1];
-      var m = month(normal, rules.budgetFunded.indexOf(funding) === -1 && inWindow(ym, rules.discount[kind]));
-      if (first === null) first = m;
+      var m = month(normal, !budget && inWindow(ym, rules.discount[kind]));
+      var last = runs[runs.length - 1];
+      if (last && last.amount === m) { last.to = ym; last.count++; } else runs.push({ from: ym, to: ym, count: 1, amount: m });
       total += m;
     }
-    out("monthly", rp(first)); out("period", rp(total)); out("months", months);
+    out("monthly", rp(runs[0].amount)); out("period", rp(total)); out("months", words.paidAhead[months]);
     out("normal", rp(monthly)); out("base", rp(b));
-    show("invalid", false); show("base", true); show("discount", total < monthly * months);
+    var list = box.querySelector('[data-show="schedule"]');
+    list.textContent = "";
+    if (runs.length > 1) runs.forEach(function (r) {  // labels.schedule_lines, in the same words
+      var li = document.createElement("li");
+      var from = r.from[0] === r.to[0] ? words.monthNames[r.from[1] - 1] : monthName(r.from);  // labels.months_text
+      li.textContent = (r.count > 1 ? from + " – " : "") + monthName(r.to) + ": " + words.months[r.count] + " × " + rp(r.amount);
+      list.appendChild(li);
+    });
+    var discounted = total < monthly * months;
+    out("discount-end", discounted ? words.discountEnd.replace("%(month)s", monthName(rules.discount[kind][1]))
+      .replace("%(amount)s", rp(monthly)) : "");
+    show("invalid", false); show("base", true); show("discount", discounted); show("schedule", runs.length > 1);
+    show("discount-end", discounted);
   }
+  function monthName(ym) { return words.monthNames[ym[1] - 1] + " " + ym[0]; }
   f.addEventListener("input", update);
   f.addEventListener("change", update);
   update();
