@@ -79,11 +79,16 @@ def from_env(instance_path: str) -> dict:
         # Proxies in front of the app (nginx, a load balancer): how many X-Forwarded-* hops to believe, so
         # that rate limits count each client address, not the proxy's. 0 when the app faces clients directly.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
-        # Per client address, on top of the per-username lock below.
+        # Per client address, on top of the per-username locks below (auth/throttle.py).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Failures of one username from one address before that address is locked out of it, and for how long.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
+        # Failures of one username from all addresses before browsers that never logged in to it are slowed
+        # down: a wait before each try, doubling with each failure (at most LOGIN_LOCK_MINUTES).
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(os.environ.get("LOGIN_ACCOUNT_MAX_FAILURES", 20)),
+        "LOGIN_SLOWDOWN_SECONDS": int(os.environ.get("LOGIN_SLOWDOWN_SECONDS", 30)),
         # BPU age bounds at registration (data/bpu_rules.md): refuse under MIN and from MAX on,
         # flag under ADULT (guardian consent).
         "BPU_MIN_AGE": int(os.environ.get("BPU_MIN_AGE", 15)),
