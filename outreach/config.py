@@ -71,6 +71,12 @@ def from_env(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         # A long form typed in a village must survive a slow officer: tokens last as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
+        # The largest request body: an import's file (the KPJ CSV's own limit is 2 MB; room for a larger one).
+        # Past it the answer is 413 before a byte is read; give the proxy the same (client_max_body_size).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 10)) * 1024 * 1024,
+        # Bodies parsed whole in memory (url-encoded forms, JSON): the longest, a registration or a page of the
+        # queue's bulk action, are a few KB; 10 MB of tiny fields would take ~0.5 GB to parse (inputs.py).
+        "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down must not take login and /cek down with it: count in memory until it is back.

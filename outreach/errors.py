@@ -16,6 +16,7 @@ MESSAGES = {
     403: (_l("Akses ditolak"), _l("Akun Anda tidak punya izin untuk membuka halaman ini.")),
     404: (_l("Halaman tidak ditemukan"), _l("Alamat ini tidak ada atau sudah dipindahkan.")),
     405: (_l("Permintaan tidak dapat diproses"), _l("Cara membuka halaman ini tidak didukung.")),
+    413: (_l("Kiriman terlalu besar"), _l("Isian atau berkas yang dikirim melebihi batas yang diterima server. Periksa lalu kirim lagi.")),
     429: (_l("Terlalu banyak permintaan"), _l("Anda mengirim terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")),
     500: (_l("Terjadi kesalahan pada server"), _l("Maaf, terjadi kesalahan. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
 }
