@@ -8,7 +8,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, inputs, labels, security
+    from outreach import cli, errors, i18n, inputs, labels, logs, security
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
 
@@ -57,5 +57,6 @@ def create_app(config: dict | None = None):
     labels.init_app(app)  # the words for codes, in every template
     security.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)  # status tokens kept out of the access logs
     cli.init_app(app)
     return app

@@ -48,9 +48,21 @@ def secret_key(instance_path: str, production: bool) -> str:
     return path.read_text().strip()
 
 
+def public_address(production: bool) -> tuple[str | None, list[str] | None]:
+    """PUBLIC_BASE_URL and TRUSTED_HOSTS. Without either, absolute URLs (a receipt's QR) follow the request's
+    Host header, which anyone can forge: production needs one of them."""
+    base = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+    hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    if production and not (base or hosts):
+        raise RuntimeError("PUBLIC_BASE_URL (e.g. https://bpu.example.go.id) or TRUSTED_HOSTS must be set when "
+                           "OUTREACH_ENV=production: otherwise a forged Host header chooses where QR codes point")
+    return base, hosts
+
+
 def from_env(instance_path: str) -> dict:
     env = environment(os.environ.get("OUTREACH_ENV"))
     production = env == "production"
+    base_url, trusted_hosts = public_address(production)
     return {
         "OUTREACH_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
@@ -102,7 +114,9 @@ def from_env(instance_path: str) -> dict:
         "BPU_MAX_AGE": int(os.environ.get("BPU_MAX_AGE", 65)),
         # Where receipts' QR codes point: the public address, e.g. https://bpu.bangkaselatankab.go.id
         # (a receipt printed behind a proxy must still point outward). Unset: the request's own host.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
+        "PUBLIC_BASE_URL": base_url,
+        # The host names the app answers to (Flask refuses others with 400), e.g. bpu.example.go.id,localhost.
+        "TRUSTED_HOSTS": trusted_hosts,
         # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
         "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),

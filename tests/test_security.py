@@ -36,9 +36,17 @@ def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
-def test_production_cookies_are_secure(monkeypatch, tmp_path):
+@pytest.fixture
+def production(monkeypatch):
+    """The environment a production deployment must give (README, Security)."""
     monkeypatch.setenv("OUTREACH_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://bpu.example.go.id/")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    return monkeypatch
+
+
+def test_production_cookies_are_secure(production, tmp_path):
     config = from_env(str(tmp_path))
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -67,10 +75,20 @@ def test_an_unknown_environment_is_refused_rather_than_run_unhardened(monkeypatc
         from_env(str(tmp_path))
 
 
-def test_environment_names_are_read_loosely_but_exactly(monkeypatch, tmp_path):
-    monkeypatch.setenv("OUTREACH_ENV", "PRODUCTION")
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+def test_environment_names_are_read_loosely_but_exactly(production, tmp_path):
+    production.setenv("OUTREACH_ENV", "PRODUCTION")
     assert from_env(str(tmp_path))["OUTREACH_ENV"] == "production"
+
+
+def test_production_refuses_to_start_where_a_forged_host_would_choose_the_qr_address(production, tmp_path):
+    """Without PUBLIC_BASE_URL a forged Host put http://evil.example/s/… into a receipt's QR code."""
+    production.delenv("PUBLIC_BASE_URL")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL .* or TRUSTED_HOSTS must be set"):
+        from_env(str(tmp_path))
+    production.setenv("TRUSTED_HOSTS", " bpu.example.go.id, localhost ")
+    assert from_env(str(tmp_path))["TRUSTED_HOSTS"] == ["bpu.example.go.id", "localhost"]
+    production.setenv("PUBLIC_BASE_URL", "https://bpu.example.go.id/")
+    assert from_env(str(tmp_path))["PUBLIC_BASE_URL"] == "https://bpu.example.go.id"
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
