@@ -45,8 +45,9 @@ class CleanRequest(Request):
         """MAX_CONTENT_LENGTH for uploads (multipart, parsed a part at a time, files kept on disk); bodies parsed
         whole in memory, url-encoded forms and JSON, are held to MAX_FORM_LENGTH: 10 MB of tiny form fields
         take ~0.5 GB to parse. Past either, Werkzeug answers 413 before reading a byte."""
-        if self._max_content_length is not None or not has_app_context():
-            return self._max_content_length
+        override = getattr(self, "_max_content_length", None)  # set on a request (Flask 3.1)
+        if override is not None or not has_app_context():
+            return override
         caps = [current_app.config["MAX_CONTENT_LENGTH"]]
         if self.mimetype != "multipart/form-data":
             caps.append(current_app.config.get("MAX_FORM_LENGTH"))
