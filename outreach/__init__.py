@@ -8,7 +8,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, inputs, labels, security, wording
+    from outreach import cli, errors, i18n, inputs, labels, logs, security, wording
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
     from outreach.files import private_dir, private_file
@@ -62,5 +62,6 @@ def create_app(config: dict | None = None):
     wording.init_app(app)  # stored values and audit details in words
     security.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)  # status tokens kept out of the access logs
     cli.init_app(app)
     return app

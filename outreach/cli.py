@@ -11,6 +11,7 @@ from outreach.domain.phone import normalise_mobile
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import Region, User
+from outreach.services import login_sessions
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -59,6 +60,8 @@ def save_user(username, password, role, name, phone, kecamatan) -> User:
     user.role, user.kecamatan_code, user.active = role, code, True
     user.phone = normalise_mobile(phone) if phone else user.phone
     user.set_password(password)
+    if user.id is not None:  # an existing account: its sessions end with its old password
+        login_sessions.end_all(user)
     db.session.commit()
     return user
 
@@ -92,7 +95,7 @@ def deactivate_user(username):
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     user.active = False
-    user.login_nonce = User.new_nonce()
+    login_sessions.end_all(user)
     db.session.commit()
     click.echo(f"deactivated {user.username}")
 

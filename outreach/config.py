@@ -48,9 +48,21 @@ def secret_key(instance_path: str, production: bool) -> str:
     return path.read_text().strip()
 
 
+def public_address(production: bool) -> tuple[str | None, list[str] | None]:
+    """PUBLIC_BASE_URL and TRUSTED_HOSTS. Without either, absolute URLs (a receipt's QR) follow the request's
+    Host header, which anyone can forge: production needs one of them."""
+    base = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+    hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    if production and not (base or hosts):
+        raise RuntimeError("PUBLIC_BASE_URL (e.g. https://bpu.example.go.id) or TRUSTED_HOSTS must be set when "
+                           "OUTREACH_ENV=production: otherwise a forged Host header chooses where QR codes point")
+    return base, hosts
+
+
 def from_env(instance_path: str) -> dict:
     env = environment(os.environ.get("OUTREACH_ENV"))
     production = env == "production"
+    base_url, trusted_hosts = public_address(production)
     return {
         "OUTREACH_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
@@ -71,6 +83,12 @@ def from_env(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         # A long form typed in a village must survive a slow officer: tokens last as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
+        # The largest request body: an import's file (the KPJ CSV's own limit is 2 MB; room for a larger one).
+        # Past it the answer is 413 before a byte is read; give the proxy the same (client_max_body_size).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 10)) * 1024 * 1024,
+        # Bodies parsed whole in memory (url-encoded forms, JSON): the longest, a registration or a page of the
+        # queue's bulk action, are a few KB; 10 MB of tiny fields would take ~0.5 GB to parse (inputs.py).
+        "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down must not take login and /cek down with it: count in memory until it is back.
@@ -79,11 +97,16 @@ def from_env(instance_path: str) -> dict:
         # Proxies in front of the app (nginx, a load balancer): how many X-Forwarded-* hops to believe, so
         # that rate limits count each client address, not the proxy's. 0 when the app faces clients directly.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
-        # Per client address, on top of the per-username lock below.
+        # Per client address, on top of the per-username locks below (auth/throttle.py).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Failures of one username from one address before that address is locked out of it, and for how long.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", 15)),
+        # Failures of one username from all addresses before browsers that never logged in to it are slowed
+        # down: a wait before each try, doubling with each failure (at most LOGIN_LOCK_MINUTES).
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(os.environ.get("LOGIN_ACCOUNT_MAX_FAILURES", 20)),
+        "LOGIN_SLOWDOWN_SECONDS": int(os.environ.get("LOGIN_SLOWDOWN_SECONDS", 30)),
         # BPU age bounds at registration (data/bpu_rules.md): refuse under MIN and from MAX on,
         # flag under ADULT (guardian consent).
         "BPU_MIN_AGE": int(os.environ.get("BPU_MIN_AGE", 15)),
@@ -91,7 +114,9 @@ def from_env(instance_path: str) -> dict:
         "BPU_MAX_AGE": int(os.environ.get("BPU_MAX_AGE", 65)),
         # Where receipts' QR codes point: the public address, e.g. https://bpu.bangkaselatankab.go.id
         # (a receipt printed behind a proxy must still point outward). Unset: the request's own host.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
+        "PUBLIC_BASE_URL": base_url,
+        # The host names the app answers to (Flask refuses others with 400), e.g. bpu.example.go.id,localhost.
+        "TRUSTED_HOSTS": trusted_hosts,
         # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
         "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),

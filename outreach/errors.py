@@ -1,13 +1,19 @@
-"""Error pages in the active language, JSON errors under /api/, and the CSRF safety net."""
+"""Error pages in the active language, JSON errors under /api/, and the CSRF safety net.
+
+The pages render without the database too: with it down, the layout's "who is logged in" would fail again
+inside the error page and leave the visitor gunicorn's bare English one.
+"""
 import logging
 import traceback
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from outreach.extensions import db
+from outreach.extensions import db, login
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +22,10 @@ MESSAGES = {
     403: (_l("Akses ditolak"), _l("Akun Anda tidak punya izin untuk membuka halaman ini.")),
     404: (_l("Halaman tidak ditemukan"), _l("Alamat ini tidak ada atau sudah dipindahkan.")),
     405: (_l("Permintaan tidak dapat diproses"), _l("Cara membuka halaman ini tidak didukung.")),
+    413: (_l("Kiriman terlalu besar"), _l("Isian atau berkas yang dikirim melebihi batas yang diterima server. Periksa lalu kirim lagi.")),
     429: (_l("Terlalu banyak permintaan"), _l("Anda mengirim terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")),
     500: (_l("Terjadi kesalahan pada server"), _l("Maaf, terjadi kesalahan. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
+    503: (_l("Layanan sedang terganggu"), _l("Server tidak dapat menghubungi basis data. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
 }
 CSRF_MESSAGE = _l("Sesi formulir sudah kedaluwarsa. Isian Anda masih ada: periksa lalu kirim lagi.")
 
@@ -32,7 +40,24 @@ def seconds_to_wait(error) -> int | None:
     return item.get_expiry() if item is not None else None
 
 
+def rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone: nothing to undo
+        pass
+
+
+def user_or_visitor() -> None:
+    """Load who is logged in now, or, when the database cannot say, render the page as for a visitor."""
+    try:
+        current_user._get_current_object()
+    except SQLAlchemyError:
+        rollback()
+        g._login_user = login.anonymous_user()
+
+
 def error_response(code: int, message: str | None = None, wait: int | None = None):
+    user_or_visitor()  # before any word: the language is the user's own choice
     title, text = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if wants_json():
         return jsonify(error=str(title), message=str(message or text)), code
@@ -62,8 +87,8 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         original = error.get_response()
-        if error.code not in MESSAGES:
-            return original
+        if error.code not in MESSAGES or isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no
+            return original  # URL can be built for it, so no page either; it is no visitor's own address
         response = make_response(*error_response(error.code, wait=seconds_to_wait(error)))
         for header in ("Retry-After", "Allow", "WWW-Authenticate"):  # what the client needs to act on
             if header in original.headers:
@@ -82,5 +107,14 @@ def init_app(app) -> None:
     @app.errorhandler(InternalServerError)
     def server_error(error):
         # The failed transaction must not break the error page itself (base.html reads current_user).
-        db.session.rollback()
+        rollback()
         return error_response(500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database is down or unreachable (or refused this transaction): a page saying so, or JSON."""
+        log.error("database unavailable on %s %s: %s", request.method, request.url_rule,
+                  type(getattr(error, "orig", error)).__name__)
+        rollback()
+        return error_response(503)

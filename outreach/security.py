@@ -1,10 +1,13 @@
-"""Headers on every response, the proxies we trust, the role checks views use, and safe redirects."""
+"""Headers on every response, the proxies we trust, a word when rate limits lose Redis, the role checks views
+use, and safe redirects."""
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from outreach.extensions import limiter
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -37,6 +40,22 @@ def init_app(app) -> None:
         if production:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+    warn_once_when_limits_fall_back(app)
+
+
+def warn_once_when_limits_fall_back(app) -> None:
+    """With Redis gone, Flask-Limiter counts in memory and says so only on a logger nothing prints. Each worker
+    then counts alone (a limit is multiplied by the workers): say it once per outage, on the app's log."""
+    state = {"warned": False}
+
+    @app.teardown_request  # after Flask-Limiter's own after_request, where it may find Redis gone
+    def warn(_error=None):
+        fallen_back = limiter._storage_dead  # Flask-Limiter's flag; it has no public one
+        if fallen_back and not state["warned"]:
+            app.logger.warning("rate limit storage unreachable: limits are counted in memory, per worker, until "
+                               "it is back (RATELIMIT_STORAGE_URI)")
+        state["warned"] = fallen_back
 
 
 def role_required(*roles):

@@ -21,6 +21,7 @@ ACCESS = {
     "admin.create_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.reset_password": {"admin"},
+    "admin.end_sessions": {"admin"},  # the owner's sessions: after everyone else has used them
     "enroll.visits": {"owner", "officer2"},
     "enroll.visit": {"owner"},
     "enroll.close_visit": {"owner"},

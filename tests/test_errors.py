@@ -136,3 +136,31 @@ def test_the_public_429_page_speaks_to_the_worker(fragile_app):
     assert 'href="/cek"' in page and "/masuk" not in page  # back to the lookup, not the staff login
     assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Robots-Tag"] == "noindex"
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("unreachable", ["sqlite:////nonexistent-outreach-dir/outreach.db",
+                                         "postgresql+psycopg://outreach@127.0.0.1:1/outreach"])
+def test_with_the_database_down_pages_and_the_api_still_answer_in_their_own_words(app, auth, client, users,
+                                                                                   unreachable):
+    """Logged-in pages fell to gunicorn's bare English page: the error page itself asked the database who is
+    logged in. Now a translated page for people, JSON for the outbox."""
+    auth.login("petugas1")
+    down_app = make_app(unreachable, PROPAGATE_EXCEPTIONS=False)
+    down = down_app.test_client()  # the same SECRET_KEY: the cookie is good, its session cannot be looked up
+    down.set_cookie("session", client.get_cookie("session").value)
+    response = down.get("/", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and 'data-error="503"' in page
+    assert "Service unavailable" in page and "could not reach the database" in page
+    response = down.get("/pendaftaran")
+    assert response.status_code == 503 and "Layanan sedang terganggu" in response.get_data(as_text=True)
+    api = down.get("/api/v1/registrations")
+    assert api.status_code == 503 and api.is_json and api.get_json()["error"] == "Layanan sedang terganggu"
+    assert down_app.test_client().get("/masuk").status_code == 200  # a visitor's login page needs none
+    assert down.get("/healthz").status_code == 503
+
+
+def test_a_host_outside_trusted_hosts_is_refused(database_url, app):
+    strict = make_app(database_url, TRUSTED_HOSTS=["bpu.example.go.id"]).test_client()
+    assert strict.get("/masuk", headers={"Host": "bpu.example.go.id"}).status_code == 200
+    assert strict.get("/masuk", headers={"Host": "evil.example"}).status_code == 400

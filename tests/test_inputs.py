@@ -16,6 +16,10 @@ from outreach.models import Visit
     ("x\x7fy", "xy"),
     ("lone \ud800 surrogate", "lone  surrogate"),
     ("Désa Ñ 😀", "Désa Ñ 😀"),
+    # bidirectional controls: "Budi\u202egnalaS" shows as "BudiSalang"; marks and isolates hide too
+    ("Budi\u202egnalaS", "BudignalaS"), ("a\u202ab\u202bc\u202cd\u202de", "abcde"),
+    ("\u2066Siti\u2069 \u2067x\u2068y", "Siti xy"), ("\u200eA\u200fB\u061cC", "ABC"),
+    ("سيتي Siti", "سيتي Siti"),  # right-to-left letters themselves stay
     (["a\x00", {"k\x00": "v\x00"}, 7, None, True], ["a", {"k": "v"}, 7, None, True]),
 ])
 def test_clean(raw, kept):
@@ -61,3 +65,22 @@ def test_a_visit_note_with_control_characters_is_saved_clean(app, auth, client, 
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(Visit.note)) == "Dermaga TPI"
+
+
+def test_bidi_controls_are_dropped_from_a_saved_name(app, auth, client, users):
+    """A name that reads "Budi Salang" on the screen but is stored backwards can pass for someone else."""
+    auth.login("petugas1")
+    token = auth.token("/kunjungan")
+    client.post("/kunjungan", data={"village_code": "19.03.01.1001", "note": "Budi \u202egnalaS\u202c",
+                                    "csrf_token": token})
+    with app.app_context():
+        assert db.session.scalar(db.select(Visit.note)) == "Budi gnalaS"
+
+
+@pytest.mark.parametrize("depth", [100_000, 2_000, 980])
+def test_deeply_nested_json_is_a_422_not_a_crash(auth, client, users, depth):
+    """100000 nested lists overflowed the JSON parser's recursion: a 500."""
+    auth.login("petugas1")
+    response = client.post("/api/v1/registrations", data="[" * depth + "]" * depth, content_type="application/json",
+                           headers={"X-CSRFToken": auth.token()})
+    assert response.status_code == 422 and response.is_json and "errors" in response.get_json()

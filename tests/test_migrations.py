@@ -79,3 +79,29 @@ def test_revision_0008_gives_every_earlier_registration_its_receipt(tmp_path):
         token = receipts.token_of(receipt)
     page = scratch.test_client().get(f"/s/{token}")
     assert page.status_code == 200 and "S*** A*****" in page.get_data(as_text=True)
+
+
+def test_revisions_0009_and_0010_keep_accounts_and_carry_failed_logins_forward(tmp_path):
+    """From 0008 with data: the accounts stay (their old cookies are refused: they log in again), the sessions
+    table starts empty, and the failures counted per username become the per-username rows ("*")."""
+    scratch = make_app(f"sqlite:///{tmp_path}/sessions.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0008")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            conn.execute(db.text("INSERT INTO login_throttle (username, failures, first_failure_at, locked_until)"
+                                 " VALUES ('p', 5, '2026-01-01 00:00:00', '2026-01-01 00:15:00')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            assert conn.execute(db.text("SELECT id, username, login_nonce FROM users")).all() == [(1, "p", "n")]
+            assert conn.execute(db.text("SELECT COUNT(*) FROM login_sessions")).scalar() == 0
+            assert conn.execute(db.text("SELECT username, address, failures FROM login_throttle")).all() == [
+                ("p", "*", 5)]
+        with db.engine.begin() as conn:  # two addresses now count apart
+            conn.execute(db.text("INSERT INTO login_throttle (username, address, failures, first_failure_at)"
+                                 " VALUES ('p', '10.0.0.1', 1, '2026-01-01 00:00:00')"))
+        downgrade(directory=directory, revision="0008")
+        with db.engine.connect() as conn:
+            assert conn.execute(db.text("SELECT username, failures FROM login_throttle")).all() == [("p", 5)]
+            assert "login_sessions" not in db.inspect(conn).get_table_names()

@@ -94,6 +94,17 @@ def test_bulk_verify_and_mark_submitted(app, officer, visit_id, coordinator):
     assert [current(app, n).status for n in numbers] == ["submitted", "submitted", "pending"]
 
 
+@pytest.mark.parametrize("back, location", [
+    ("/tinjau?status=pending", "/tinjau?status=pending"),
+    ("/tinjau\r\nSet-Cookie: x=1", "/tinjau"),  # was a 500: a line break in the Location header
+    ("//evil.example/tinjau", "/tinjau"), ("/admin/pengguna", "/tinjau"), ("", "/tinjau"),
+])
+def test_the_bulk_action_goes_back_only_to_a_queue_page(coordinator, back, location):
+    data = {"csrf_token": coordinator.auth.token(), "to": "verified", "back": back}
+    response = coordinator.post("/tinjau/massal", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == location
+
+
 # Odd query parameters answer 200, not 500 (the queue's filters, also read by exports, audit and dashboard)
 
 ODD = ["to=9999-12-31", "from=0001-01-01", "from=2199-12-31&to=1900-01-01", "after=99999999999999999999999",

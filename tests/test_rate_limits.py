@@ -61,3 +61,14 @@ def test_a_redis_outage_does_not_take_login_or_lookup_down(database_url, app, us
     client, _address = phone(gone)
     assert [lookup(client) for _ in range(3)] == [200, 200, 429]  # counted in memory meanwhile
     assert client.get("/masuk").status_code == 200
+
+
+def test_a_redis_outage_is_logged_once_not_silently(database_url, app, caplog):
+    gone = make_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", LOOKUP_RATE_LIMIT="5 per minute")
+    client, _address = phone(gone)
+    with caplog.at_level("WARNING"):
+        for _ in range(3):
+            lookup(client)
+    warnings = [r for r in caplog.records
+                if r.name == gone.logger.name and "rate limit storage unreachable" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"

@@ -1,4 +1,6 @@
-"""Headers on every response, cookie hardening in production, and secrets that stay secret."""
+"""Headers on every response, cookie hardening in production, bounded request bodies, secrets that stay secret."""
+import io
+
 import pytest
 
 from outreach.config import database_url, from_env, secret_key
@@ -34,9 +36,17 @@ def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
 
 
-def test_production_cookies_are_secure(monkeypatch, tmp_path):
+@pytest.fixture
+def production(monkeypatch):
+    """The environment a production deployment must give (README, Security)."""
     monkeypatch.setenv("OUTREACH_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://bpu.example.go.id/")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    return monkeypatch
+
+
+def test_production_cookies_are_secure(production, tmp_path):
     config = from_env(str(tmp_path))
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -65,10 +75,20 @@ def test_an_unknown_environment_is_refused_rather_than_run_unhardened(monkeypatc
         from_env(str(tmp_path))
 
 
-def test_environment_names_are_read_loosely_but_exactly(monkeypatch, tmp_path):
-    monkeypatch.setenv("OUTREACH_ENV", "PRODUCTION")
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+def test_environment_names_are_read_loosely_but_exactly(production, tmp_path):
+    production.setenv("OUTREACH_ENV", "PRODUCTION")
     assert from_env(str(tmp_path))["OUTREACH_ENV"] == "production"
+
+
+def test_production_refuses_to_start_where_a_forged_host_would_choose_the_qr_address(production, tmp_path):
+    """Without PUBLIC_BASE_URL a forged Host put http://evil.example/s/… into a receipt's QR code."""
+    production.delenv("PUBLIC_BASE_URL")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL .* or TRUSTED_HOSTS must be set"):
+        from_env(str(tmp_path))
+    production.setenv("TRUSTED_HOSTS", " bpu.example.go.id, localhost ")
+    assert from_env(str(tmp_path))["TRUSTED_HOSTS"] == ["bpu.example.go.id", "localhost"]
+    production.setenv("PUBLIC_BASE_URL", "https://bpu.example.go.id/")
+    assert from_env(str(tmp_path))["PUBLIC_BASE_URL"] == "https://bpu.example.go.id"
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
@@ -101,3 +121,65 @@ def test_without_trusted_proxies_a_forwarded_address_is_not_believed(database_ur
     codes = [direct.post("/cek", data={"number": "X", "birth_date": "1990-01-01"},
                          headers={"X-Forwarded-For": f"10.1.1.{n}"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]  # a client cannot dodge the limit by inventing addresses
+
+
+class Body(io.RawIOBase):
+    """A request body of `size` bytes, made up as it is read: counts how much of it the app read."""
+
+    def __init__(self, size: int, byte: bytes = b"a"):
+        self.size, self.position, self.served, self.byte = size, 0, 0, byte
+
+    def readable(self):
+        return True
+
+    def seekable(self):  # the test client measures the body by seeking to its end
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence] + offset
+        return self.position
+
+    def tell(self):
+        return self.position
+
+    def readinto(self, buffer):
+        n = max(0, min(len(buffer), self.size - self.position))
+        buffer[:n] = self.byte * n
+        self.position += n
+        self.served += n
+        return n
+
+
+FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"
+
+
+@pytest.mark.parametrize("path, content_type", [("/cek", FORM), ("/masuk", FORM), ("/masuk", MULTIPART),
+                                                ("/tinjau/kpj", MULTIPART)])
+def test_a_body_past_the_cap_is_refused_before_a_byte_is_read(app, client, path, content_type):
+    """300 MB posted to /cek grew a worker to 1.5 GB; /masuk read it all before refusing the missing CSRF token."""
+    body = Body(app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post(path, input_stream=body, content_type=content_type)
+    assert response.status_code == 413 and body.served == 0
+    assert "Kiriman terlalu besar" in response.get_data(as_text=True)
+
+
+def test_a_form_or_json_body_is_held_to_the_smaller_cap_it_is_parsed_in(app, auth, client, users):
+    """Parsed whole in memory: a MB of url-encoded form is refused though an upload of that size is not."""
+    size = app.config["MAX_FORM_LENGTH"] + 1
+    assert size < app.config["MAX_CONTENT_LENGTH"]
+    body = Body(size, b"&")
+    assert client.post("/cek", input_stream=body, content_type=FORM).status_code == 413 and body.served == 0
+    auth.login("petugas1")
+    response = client.post("/api/v1/registrations", input_stream=Body(size), content_type="application/json",
+                           headers={"X-CSRFToken": auth.token()})
+    assert response.status_code == 413 and response.is_json
+    assert response.get_json()["error"] == "Kiriman terlalu besar"
+
+
+def test_an_upload_under_the_cap_still_reaches_its_own_limit(auth, client, users):
+    """The KPJ import's own 2 MB limit answers in its form, next to the field, under the request cap."""
+    auth.login("koord1")
+    page = client.post("/tinjau/kpj", data={"csrf_token": auth.token(), "preview": "x",
+                                            "file": (io.BytesIO(b"number,kpj\n" + b"x" * 3_000_000), "kpj.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Berkas terlalu besar (paling besar 2 MB)." in page

@@ -10,6 +10,7 @@ from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Region, User
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services import login_sessions
 
 bp = Blueprint("admin", __name__)
 
@@ -64,11 +65,16 @@ def edit_user(user_id: int):
             was_active = user.active
             apply(form, user)
             if was_active and not user.active:
-                user.login_nonce = User.new_nonce()  # logs the account out everywhere
+                login_sessions.end_all(user)  # logs the account out everywhere
             db.session.commit()
             flash(_("Perubahan untuk %(name)s sudah disimpan.", name=user.username), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None, prefix="reset"))
+    return render_user(form, user, ResetPasswordForm(formdata=None, prefix="reset"))
+
+
+def render_user(form: UserForm, user: User, reset_form: ResetPasswordForm, status: int = 200):
+    return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form,
+                           open_sessions=len(login_sessions.open_sessions(user))), status
 
 
 @bp.post("/pengguna/<int:user_id>/kata-sandi")
@@ -79,12 +85,24 @@ def reset_password(user_id: int):
     reset_form = ResetPasswordForm(prefix="reset")
     if reset_form.validate_on_submit():
         user.set_password(reset_form.new_password.data)
+        login_sessions.end_all(user)  # whoever knew the old one is logged out too
         db.session.commit()
         flash(_("Kata sandi %(name)s sudah diatur ulang.", name=user.username), "success")
         return redirect(url_for("admin.users"))
     form = UserForm(obj=user, formdata=None)
     form.kecamatan_code.choices = kecamatan_choices()
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form), 422
+    return render_user(form, user, reset_form, 422)
+
+
+@bp.post("/pengguna/<int:user_id>/sesi")
+@role_required("admin")
+def end_sessions(user_id: int):
+    """Logs an account out on every device: a lost or stolen phone, an officer who left."""
+    user = get_user(user_id)
+    login_sessions.end_all(user)
+    db.session.commit()
+    flash(_("%(name)s sudah dikeluarkan dari semua perangkat.", name=user.username), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def apply(form: UserForm, user: User) -> None:

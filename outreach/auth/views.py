@@ -1,5 +1,8 @@
 """Login, logout and password change."""
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+import functools
+import secrets
+
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,6 +14,7 @@ from outreach.extensions import db, limiter, login
 from outreach.models import User
 from outreach.models.types import utcnow
 from outreach.security import rerender_on_csrf_error, safe_next
+from outreach.services import login_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -25,8 +29,12 @@ login.login_message = N_("Silakan masuk untuk membuka halaman ini.")
 login.login_message_category = "info"
 login.localize_callback = _
 
-# Checked against when the username is unknown, so both paths cost one hash.
-DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """A hash of the configured kind, checked when there is no account to check, so every failure costs the
+    same: an unknown or deactivated username must not answer faster than a wrong password."""
+    return generate_password_hash(secrets.token_hex(16), method)
 
 
 @login.unauthorized_handler
@@ -40,11 +48,11 @@ def unauthorized():
 
 @login.user_loader
 def load_user(session_id: str):
-    user_id, _sep, nonce = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user and user.login_nonce == nonce else None
+    return login_sessions.user_for(session_id)
+
+
+def locked_message(seconds: int) -> str:
+    return _("Terlalu banyak percobaan yang gagal. Coba lagi dalam %(n)s menit.", n=throttle.minutes(seconds))
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -55,22 +63,27 @@ def login_page():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = normalise_username(form.username.data)
-        wait = throttle.minutes_locked(username)
+        username, address = normalise_username(form.username.data), throttle.client_address()
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        wait = throttle.seconds_locked(username, address, trusted=throttle.trusts(user))
         if wait:
-            form.password.errors.append(_("Terlalu banyak percobaan yang gagal. Coba lagi dalam %(n)s menit.", n=wait))
+            form.password.errors.append(locked_message(wait))
         else:
-            user = db.session.scalar(db.select(User).where(User.username == username))
-            if user and user.active and user.check_password(form.password.data):
-                throttle.clear(username)
+            # One hash checked on every path: the account's, or a stand-in when there is none to check.
+            checked = user.password_hash if user and user.active else dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+            if check_password_hash(checked, form.password.data) and user and user.active:
+                throttle.clear(username, address)
                 user.last_login_at = utcnow()
+                login_sessions.start(user, form.remember.data, request.user_agent.string)
                 db.session.commit()
+                # A new CSRF token for the logged-in session: one seen before login must not outlive it.
+                session.pop("csrf_token", None)
+                g.pop("csrf_token", None)
                 login_user(user, remember=form.remember.data)
-                session.permanent = True  # PERMANENT_SESSION_LIFETIME ends it; "remember me" outlives it
-                return redirect(safe_next(request.args.get("next"), url_for("main.home")))
-            if user is None:
-                check_password_hash(DUMMY_HASH, form.password.data)
-            throttle.record_failure(username)
+                session.permanent = True  # the cookie's own expiry; the session row's end is what counts
+                response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
+                return throttle.remember_browser(response, user)
+            throttle.record_failure(username, address)
             db.session.commit()
             form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
     return render_template("auth/login.html", form=form)
@@ -79,8 +92,17 @@ def login_page():
 @bp.post("/keluar")
 @login_required
 def logout():
+    """Ends this session on the server (a copied cookie is refused from now on); with `everywhere`, every
+    session of the account, on every device: for a lost phone."""
+    everywhere = request.form.get("everywhere") == "1"
+    user = current_user._get_current_object()
+    if everywhere:
+        login_sessions.end_all(user)
+    else:
+        login_sessions.end(user)
+    db.session.commit()
     logout_user()
-    flash(_("Anda sudah keluar."), "info")
+    flash(_("Anda sudah keluar dari semua perangkat.") if everywhere else _("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login_page"))
 
 
@@ -89,21 +111,24 @@ def logout():
 @rerender_on_csrf_error
 def change_password():
     form = PasswordForm()
+    user, address = current_user._get_current_object(), throttle.client_address()
     if form.validate_on_submit():
-        # Guessing the current password counts against the same lock as guessing at the login form.
-        wait = throttle.minutes_locked(current_user.username)
+        # Guessing the current password counts against the same locks as guessing at the login form.
+        wait = throttle.seconds_locked(user.username, address)
         if wait:
-            form.current_password.errors.append(_("Terlalu banyak percobaan yang gagal. Coba lagi dalam %(n)s menit.", n=wait))
-        elif not current_user.check_password(form.current_password.data):
-            throttle.record_failure(current_user.username)
+            form.current_password.errors.append(locked_message(wait))
+        elif not user.check_password(form.current_password.data):
+            throttle.record_failure(user.username, address)
             db.session.commit()
             form.current_password.errors.append(_("Kata sandi sekarang salah."))
         else:
-            throttle.clear(current_user.username)
-            current_user.set_password(form.new_password.data)
+            throttle.clear(user.username, address)
+            user.set_password(form.new_password.data)
+            login_sessions.end_all(user)  # every other device logs in again ...
+            login_sessions.start(user, False, request.user_agent.string)  # ... and this one goes on
             db.session.commit()
-            # The new nonce ended every other session; keep this one.
-            login_user(current_user._get_current_object(), remember=False)
+            login_user(user, remember=False)
             flash(_("Kata sandi sudah diganti. Perangkat lain perlu masuk lagi."), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form)
+            return throttle.remember_browser(redirect(url_for("main.home")), user)  # under the new nonce
+    return render_template("auth/password.html", form=form, sessions=login_sessions.open_sessions(user),
+                           is_current=login_sessions.is_current)

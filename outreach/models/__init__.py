@@ -2,7 +2,7 @@
 from outreach.models.audit import AuditEvent, CoverageTarget
 from outreach.models.region import Region
 from outreach.models.registration import NumberSequence, Receipt, Registration, RegistrationEvent
-from outreach.models.user import LoginThrottle, Role, User
+from outreach.models.user import LoginSession, LoginThrottle, Role, User
 from outreach.models.visit import Visit
 
-__all__ = ["AuditEvent", "CoverageTarget", "LoginThrottle", "NumberSequence", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]
+__all__ = ["AuditEvent", "CoverageTarget", "LoginSession", "LoginThrottle", "NumberSequence", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]

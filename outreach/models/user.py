@@ -32,12 +32,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
     locale: Mapped[str | None] = mapped_column(String(5))
-    # Part of the session id: changing it (new password, deactivation) logs out every device.
+    # Part of the session id: changing it (new password, deactivation, "log out everywhere") logs out every
+    # device, and voids the browsers trusted to skip the login slowdown (auth/throttle.py).
     login_nonce: Mapped[str] = mapped_column(String(32), default=lambda: User.new_nonce())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     kecamatan: Mapped[Region | None] = relationship()
+
+    # The token of the login session this object was loaded for (services/login_sessions.py); not a column.
+    login_token = ""
 
     @staticmethod
     def new_nonce() -> str:
@@ -56,7 +60,8 @@ class User(UserMixin, db.Model):
         return bool(self.active)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_nonce}"
+        """What the session and remember-me cookies carry: the user, their nonce and this login's token."""
+        return f"{self.id}:{self.login_nonce}:{self.login_token}"
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r).value for r in roles}
@@ -65,12 +70,30 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
+class LoginSession(db.Model):
+    """One login on one device. The browser holds a random token; the table holds only its SHA-256, so a copy
+    of the table logs nobody in. Logging out sets revoked_at; expires_at is fixed at login, however often
+    the session is used (a cookie's own expiry slides with each request)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # pruned at login
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    device: Mapped[str] = mapped_column(String(60), default="")  # "Android · Chrome": which phone, not who
+
+
 class LoginThrottle(db.Model):
-    """Failed logins per typed username, whether or not the account exists (no enumeration)."""
+    """Failed logins per typed username (whether or not the account exists: no enumeration) and client
+    address; address "*" counts the username's failures from every address (auth/throttle.py)."""
 
     __tablename__ = "login_throttle"
 
     username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,7 +15,7 @@ from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
-from outreach.security import rerender_on_csrf_error, role_required
+from outreach.security import rerender_on_csrf_error, role_required, safe_next
 from outreach.services import exports, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
 from outreach.services.queue import FLAG_FILTERS, Filters, apply_filters, counts_by_status, page, parse_cursor
@@ -94,7 +94,8 @@ def bulk():
     flash(_("%(n)s pendaftaran diproses.", n=done), "success")
     for line in refused:
         flash(line, "error")
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/tinjau") else url_for("review.queue"))
+    back = safe_next(request.form.get("back"), url_for("review.queue"))  # a CR/LF would break the Location
+    return redirect(back if back.startswith("/tinjau") else url_for("review.queue"))
 
 
 def render_detail(registration: Registration, nik_shown: bool = False, reveal_form=None, forms=None, status=200,

@@ -111,3 +111,22 @@ def test_keyboard_focus_is_visible(phone, users):
     phone.keyboard.press("Tab")
     outline = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
+
+
+def test_an_officer_logs_out_a_lost_phone_from_the_password_page(new_phone, users):
+    lost, kept = new_phone(), new_phone()
+    for page in (lost, kept):
+        login(page, "petugas1", PASSWORD)
+        expect(page).to_have_url(HOME_URL)
+    kept.click("nav.menu >> text=Kata sandi")
+    devices = kept.locator("#perangkat li")
+    expect(devices).to_have_count(2)
+    expect(devices.filter(has_text="perangkat ini")).to_have_count(1)
+    everywhere = kept.locator('#perangkat button[data-action="logout"]')  # the outbox's logout guard applies
+    expect(everywhere).to_have_text("Keluar dari semua perangkat")
+    assert_fits_a_phone(kept, "#perangkat button")
+    everywhere.click()
+    expect(kept).to_have_url(LOGIN_URL)
+    expect(kept.locator(".flash")).to_have_text("Anda sudah keluar dari semua perangkat.")
+    lost.reload()
+    expect(lost).to_have_url(NEXT_HOME)  # the other phone is logged out too
