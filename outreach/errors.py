@@ -2,11 +2,13 @@
 import logging
 import traceback
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from outreach import audit
 from outreach.extensions import db
 
 log = logging.getLogger(__name__)
@@ -16,6 +18,7 @@ MESSAGES = {
     403: (_l("Akses ditolak"), _l("Akun Anda tidak punya izin untuk membuka halaman ini.")),
     404: (_l("Halaman tidak ditemukan"), _l("Alamat ini tidak ada atau sudah dipindahkan.")),
     405: (_l("Permintaan tidak dapat diproses"), _l("Cara membuka halaman ini tidak didukung.")),
+    410: (_l("Data sudah dihapus"), _l("Data pribadi pendaftaran ini sudah dihapus dan tidak dapat ditampilkan lagi.")),
     429: (_l("Terlalu banyak permintaan"), _l("Anda mengirim terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")),
     500: (_l("Terjadi kesalahan pada server"), _l("Maaf, terjadi kesalahan. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
 }
@@ -61,6 +64,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code == 403:
+            audit_refusal()
         original = error.get_response()
         if error.code not in MESSAGES:
             return original
@@ -69,6 +74,17 @@ def init_app(app) -> None:
             if header in original.headers:
                 response.headers[header] = original.headers[header]
         return response
+
+    def audit_refusal() -> None:
+        """A registration refused to this user (services.access.registration_for) leaves a trace: the request's
+        work is rolled back, the refusal alone is committed."""
+        attempt = g.pop("refused_attempt", None)
+        if attempt is None or not current_user.is_authenticated:
+            return
+        db.session.rollback()
+        audit.refused(current_user.id, attempt["registration_id"], attempt["kecamatan_code"],
+                      attempt=attempt["attempt"], why="not_permitted")
+        db.session.commit()
 
     def log_exception(exc_info) -> None:
         """Where it broke (route, exception type, stack), never what it said: an exception's message

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from outreach.extensions import db
 from outreach.i18n import LOCALE_COOKIE
 from outreach.security import safe_next
+from outreach.services import privacy
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +14,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return render_template("main/home.html")
+    # Coordinators and admins: data-subject requests past their 3x24 hours (templates/privacy/_overdue.html).
+    overdue = privacy.overdue(current_user) if current_user.has_role("coordinator", "admin") else []
+    return render_template("main/home.html", overdue_requests=overdue)
 
 
 @bp.get("/bahasa/<code>")

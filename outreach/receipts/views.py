@@ -1,7 +1,7 @@
 """The receipt (tanda terima) an officer hands the worker: printable, with a QR to the status page."""
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -20,6 +20,8 @@ bp = Blueprint("receipts", __name__)
 def show(number: str):
     registration = registration_for(current_user, number)
     db.session.commit()  # the audited look
+    if registration.erased:
+        abort(410)  # its personal data is gone, and with it the receipt's token
     status_url = receipts.status_url(registration)
     message = _("Halo %(name)s, pendaftaran BPJS Ketenagakerjaan Anda nomor %(number)s sudah kami terima. "
                 "Cek statusnya di %(url)s", name=registration.full_name, number=registration.number, url=status_url)
@@ -38,6 +40,8 @@ def show(number: str):
 def png(number: str):
     registration = registration_for(current_user, number)
     db.session.commit()
+    if registration.erased:
+        abort(410)
     image = qr.png(receipts.status_url(registration))
     return Response(image, mimetype="image/png", headers={
         "Content-Disposition": f'attachment; filename="tanda-terima-{registration.number}.png"',
@@ -48,6 +52,8 @@ def png(number: str):
 @role_required("officer", "coordinator", "admin")
 def reissue(number: str):
     registration = registration_for(current_user, number)
+    if registration.erased:
+        abort(410)
     if FlaskForm().validate_on_submit():
         receipts.reissue(registration, current_user.id)
         flash(_("Tanda terima baru dibuat. Kode QR yang lama tidak berlaku lagi."), "success")
