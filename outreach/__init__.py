@@ -42,6 +42,7 @@ def create_app(config: dict | None = None):
     from outreach.enroll.views import bp as enroll_bp
     from outreach.main.views import bp as main_bp
     from outreach.offline.views import bp as offline_bp
+    from outreach.privacy.views import bp as privacy_bp
     from outreach.receipts.views import bp as receipts_bp
     from outreach.review.views import bp as review_bp
     from outreach.status.views import bp as status_bp
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(review_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

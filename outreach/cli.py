@@ -1,4 +1,6 @@
-"""Flask commands: `users`, `regions` and `demo`."""
+"""Flask commands: `users`, `regions`, `retention` and `demo`."""
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -11,11 +13,13 @@ from outreach.domain.phone import normalise_mobile
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import Region, User
-from outreach.services import login_sessions
+from outreach.models.types import utcnow
+from outreach.services import erasure, kpj_import, login_sessions
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
 regions_cli = AppGroup("regions", help="Kemendagri region lists.")
+retention_cli = AppGroup("retention", help="Erase personal data whose retention has ended (UU PDP).")
 
 DEMO_ACCOUNTS = (
     # username, password, role, full name, kecamatan (Toboali)
@@ -108,6 +112,26 @@ def load_regions_command():
     click.echo("regions: {added} added, {updated} updated, {total} in all".format(**counts))
 
 
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
+def retention_run(dry_run):
+    """Erase registrations past their retention and previewed KPJ files older than a day.
+
+    Meant for cron or a systemd timer (README, "Personal data"). Prints counts only, never who."""
+    cfg = current_app.config
+    counts = erasure.run_retention(utcnow(), erasure.settings(cfg), dry_run)
+    folder = Path(current_app.instance_path) / kpj_import.UPLOAD_DIR
+    files = kpj_import.forget_old_uploads(folder, dry_run=dry_run) if folder.is_dir() else 0
+    if not dry_run:
+        db.session.commit()  # every erasure of the run, at once
+    verb = "would erase" if dry_run else "erased"
+    detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
+    click.echo(f"{verb} {sum(counts.values())} registrations" + (f" ({detail})" if detail else ""))
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {files} previewed KPJ files")
+    click.echo(f"retention: rejected {cfg['RETENTION_REJECTED_MONTHS']} months, returned "
+               f"{cfg['RETENTION_RETURNED_MONTHS']} months, any {cfg['RETENTION_MAX_MONTHS']} months after the last change")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--port", default=5000, show_default=True)
@@ -138,4 +162,5 @@ def demo(port, host, no_serve):
 def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(demo)

@@ -59,6 +59,14 @@ def public_address(production: bool) -> tuple[str | None, list[str] | None]:
     return base, hosts
 
 
+def months(name: str, default: int) -> int:
+    """A retention period in whole months, at least 1: the consent text promises it to every worker."""
+    raw = os.environ.get(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise RuntimeError(f"{name} must be a whole number of months, 1 or more, not {raw!r}")
+    return int(raw)
+
+
 def from_env(instance_path: str) -> dict:
     env = environment(os.environ.get("OUTREACH_ENV"))
     production = env == "production"
@@ -126,4 +134,9 @@ def from_env(instance_path: str) -> dict:
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # How long personal data is kept after a registration's last change (README, "Personal data"); applied
+        # by `flask retention run`, and read to the worker in the consent text.
+        "RETENTION_REJECTED_MONTHS": months("RETENTION_REJECTED_MONTHS", 6),
+        "RETENTION_RETURNED_MONTHS": months("RETENTION_RETURNED_MONTHS", 6),
+        "RETENTION_MAX_MONTHS": months("RETENTION_MAX_MONTHS", 60),
     }

@@ -123,6 +123,7 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
             heir_relation=rng.choice(["pasangan", "anak", "orang_tua"]), consent_at=created,
             guardian_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}" if minor else None,
+            guardian_relation="ibu" if minor else None, consent_method="read_aloud",
             consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=flags,
             contribution=contribution_for(income, programs, period, created.date(), funding,
                                           occupation in TRANSPORT).as_dict() | {"start": created.date().isoformat()},

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from outreach import audit
 from outreach.extensions import db, login
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ MESSAGES = {
     404: (_l("Halaman tidak ditemukan"), _l("Alamat ini tidak ada atau sudah dipindahkan.")),
     405: (_l("Permintaan tidak dapat diproses"), _l("Cara membuka halaman ini tidak didukung.")),
     413: (_l("Kiriman terlalu besar"), _l("Isian atau berkas yang dikirim melebihi batas yang diterima server. Periksa lalu kirim lagi.")),
+    410: (_l("Data sudah dihapus"), _l("Data pribadi pendaftaran ini sudah dihapus dan tidak dapat ditampilkan lagi.")),
     429: (_l("Terlalu banyak permintaan"), _l("Anda mengirim terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")),
     500: (_l("Terjadi kesalahan pada server"), _l("Maaf, terjadi kesalahan. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
     503: (_l("Layanan sedang terganggu"), _l("Server tidak dapat menghubungi basis data. Data yang sudah tersimpan aman. Coba lagi sebentar lagi.")),
@@ -86,6 +88,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code == 403:
+            audit_refusal()
         original = error.get_response()
         if error.code not in MESSAGES or isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no
             return original  # URL can be built for it, so no page either; it is no visitor's own address
@@ -94,6 +98,17 @@ def init_app(app) -> None:
             if header in original.headers:
                 response.headers[header] = original.headers[header]
         return response
+
+    def audit_refusal() -> None:
+        """A registration refused to this user (services.access.registration_for) leaves a trace: the request's
+        work is rolled back, the refusal alone is committed."""
+        attempt = g.pop("refused_attempt", None)
+        if attempt is None or not current_user.is_authenticated:
+            return
+        db.session.rollback()
+        audit.refused(current_user.id, attempt["registration_id"], attempt["kecamatan_code"],
+                      attempt=attempt["attempt"], why="not_permitted")
+        db.session.commit()
 
     def log_exception(exc_info) -> None:
         """Where it broke (route, exception type, stack), never what it said: an exception's message

@@ -51,13 +51,28 @@ STATUSES = {
     "active": _l("Aktif"),
     "returned": _l("Perlu perbaikan"),
     "rejected": _l("Ditolak"),
+    "erased": _l("Data dihapus"),
 }
+ERASED_NAME = _l("(data pribadi sudah dihapus)")
 FLAGS = {
     "outside_district": _l("NIK dari luar Bangka Selatan (pekerja pendatang)"),
     "old_regency_code": _l("NIK memakai kode kabupaten lama"),
     "unknown_kecamatan": _l("Kode kecamatan pada NIK tidak ada di daftar Kemendagri"),
     "minor": _l("Pekerja berusia 15–17 tahun: persetujuan orang tua/wali dicatat"),
     "probable_duplicate": _l("Mungkin ganda: nama dan tanggal lahir sama di desa yang sama"),
+    "consent_method_unrecorded": _l("Cara persetujuan tidak dicatat (dikirim dari halaman lama di ponsel): tanyakan petugas"),
+    "guardian_relation_missing": _l("Hubungan orang tua/wali tidak dicatat (dikirim dari halaman lama di ponsel): tanyakan petugas"),
+}
+CONSENT_METHODS = {
+    "read_aloud": _l("Dibacakan oleh petugas"),
+    "read_by_worker": _l("Dibaca sendiri oleh pekerja"),
+}
+GUARDIAN_RELATIONS = {
+    "ayah": _l("Ayah"),
+    "ibu": _l("Ibu"),
+    "kakek_nenek": _l("Kakek / nenek"),
+    "saudara": _l("Saudara kandung dewasa"),
+    "wali_lain": _l("Wali lain"),
 }
 NIK_ERRORS = {
     "required": _l("Isi NIK (16 angka pada KTP)."),
@@ -115,7 +130,29 @@ AUDIT_ACTIONS = {
     "reissue_receipt": _l("membuat tanda terima baru"),
     "nik_match": _l("mengetik NIK yang sudah terdaftar"),
     "correct_kpj": _l("mengoreksi KPJ"),
+    "refused": _l("ditolak aksesnya"),
+    "privacy_request": _l("mencatat permintaan data pribadi"),
+    "privacy_close": _l("menyelesaikan permintaan data pribadi"),
+    "access_export": _l("mengekspor data pribadi untuk pekerja"),
+    "erase": _l("menghapus data pribadi"),
 }
+# The data-subject requests' register (outreach/domain/privacy.py).
+REQUEST_KINDS = {
+    "access": _l("Melihat / minta salinan data"),
+    "correction": _l("Memperbaiki data"),
+    "withdrawal": _l("Menarik persetujuan"),
+    "deletion": _l("Menghapus data"),
+}
+IDENTIFICATIONS = {
+    "number_birth_date": _l("Nomor pendaftaran dan tanggal lahir cocok"),
+    "in_person": _l("Datang langsung, KTP sudah dilihat"),
+}
+REQUEST_STATES = {"open": _l("Terbuka"), "done": _l("Selesai"), "refused": _l("Ditolak")}
+ROLES = {"officer": _l("Petugas lapangan"), "coordinator": _l("Koordinator"), "admin": _l("Administrator"),
+         "system": _l("Sistem (masa simpan)")}
+EVENT_KINDS = {"created": _l("Didaftarkan"), "edited": _l("Diubah petugas"), "transition": _l("Status berubah"),
+               "receipt_reissued": _l("Tanda terima baru dibuat"), "erased": _l("Data pribadi dihapus")}
+ERASURE_WHY = {"request": _l("atas permintaan pekerja"), "retention": _l("masa simpan berakhir")}
 
 # Why a registration was rejected, in the worker's words, and what they can do next.
 REJECTIONS = {
@@ -154,14 +191,61 @@ RETURNS = {
               _l("Petugas akan menghubungi Anda. Siapkan KTP Anda.")),
 }
 
-# The consent the worker gives (UU PDP), and its version, stored with every registration.
-CONSENT_VERSION = "2026-11-v1"
-CONSENT_TEXT = _l(
+# The consent the worker gives (UU PDP Art. 20-22), by version: each registration stores the version it was
+# given under, and shows that text ever after. A new wording is a new version; older ones stay here.
+CONSENT_VERSION = "2026-12-v2"
+CONSENT_V1 = _l(
     "Pekerja menyetujui data pribadinya (NIK, nama, tanggal lahir, alamat, nomor HP, ahli waris) dipakai "
     "oleh Pemerintah Kabupaten Bangka Selatan untuk mendaftarkannya sebagai peserta BPJS Ketenagakerjaan "
     "dan menindaklanjuti pendaftaran itu, dan diteruskan ke BPJS Ketenagakerjaan untuk tujuan yang sama."
 )
-GUARDIAN_TEXT = _l("Untuk pekerja di bawah 18 tahun: orang tua atau wali yang namanya dicatat ikut menyetujui.")
+GUARDIAN_TEXT = _l("Untuk pekerja berusia 15–17 tahun: orang tua atau wali ikut mendengar atau membaca pernyataan "
+                   "ini dan menyetujuinya; namanya dan hubungannya dengan pekerja dicatat.")
+
+
+def consent_v2(cfg) -> list[tuple[str, str]]:
+    """Art. 21, item by item, in words the officer can read aloud; the retention from the settings in force."""
+    return [
+        (_("Data yang dicatat"),
+         _("Petugas mencatat identitas Anda (NIK, nama, tempat dan tanggal lahir, jenis kelamin), kontak (nomor HP "
+           "dan alamat), pekerjaan dan penghasilan, dan ahli waris (nama, hubungan, nomor HP). Untuk pekerja di "
+           "bawah 18 tahun, juga nama orang tua atau wali.")),
+        (_("Untuk apa"),
+         _("Hanya untuk mendaftarkan Anda sebagai peserta BPJS Ketenagakerjaan (Bukan Penerima Upah), untuk "
+           "menindaklanjuti pembayaran iuran, dan untuk mengirim pesan kepada Anda tentang pendaftaran ini.")),
+        (_("Siapa yang menerima"),
+         _("Petugas dan koordinator Pemerintah Kabupaten Bangka Selatan yang mengurus pendaftaran di kecamatan "
+           "Anda, dan BPJS Ketenagakerjaan. Data Anda tidak dijual dan tidak diberikan kepada pihak lain.")),
+        (_("Dasar hukum"),
+         _("Persetujuan Anda (Undang-Undang No. 27 Tahun 2022 tentang Pelindungan Data Pribadi), dan tugas "
+           "pemerintah daerah memperluas kepesertaan jaminan sosial ketenagakerjaan (Undang-Undang No. 24 Tahun "
+           "2011 tentang BPJS dan Instruksi Presiden No. 2 Tahun 2021).")),
+        (_("Berapa lama disimpan"),
+         _("Pendaftaran yang ditolak dihapus setelah %(rejected)s bulan. Pendaftaran yang dikembalikan untuk "
+           "perbaikan dan tidak dilengkapi dihapus setelah %(returned)s bulan. Pendaftaran lain disimpan paling "
+           "lama %(max)s bulan sejak terakhir diubah, lalu dihapus. Yang tetap disimpan hanya angka jumlah "
+           "pendaftaran, tanpa nama dan tanpa NIK.", rejected=cfg["RETENTION_REJECTED_MONTHS"],
+           returned=cfg["RETENTION_RETURNED_MONTHS"], max=cfg["RETENTION_MAX_MONTHS"])),
+        (_("Hak Anda"),
+         _("Anda boleh melihat data Anda dan meminta salinannya, meminta perbaikan bila ada yang salah, menarik "
+           "kembali persetujuan ini, dan meminta data Anda dihapus. Permintaan dijawab paling lambat 3 × 24 jam.")),
+        (_("Caranya"),
+         _("Sampaikan kepada petugas atau koordinator kecamatan, datang ke kantor %(office)s, atau hubungi kontak "
+           "di halaman status pendaftaran Anda (kode QR pada tanda terima). Sebutkan nomor pendaftaran dan "
+           "tanggal lahir Anda.", office=cfg["OFFICE_NAME"])),
+    ]
+
+
+# version -> its text as (heading, paragraph) pairs, given the settings
+CONSENT_TEXTS = {
+    "2026-11-v1": lambda cfg: [(None, str(CONSENT_V1))],
+    "2026-12-v2": consent_v2,
+}
+
+
+def consent_sections(version: str | None, cfg) -> list[tuple[str | None, str]]:
+    """The text a registration's worker consented to; [] for a version not kept here (test rows)."""
+    return CONSENT_TEXTS[version](cfg) if version in CONSENT_TEXTS else []
 
 
 def reason_choices(target: str) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ SITI = {  # a fisherwoman of Toboali, born 15 August 1990
     "occupation": "nelayan", "occupation_other": "", "work_location": "Pelabuhan Sadai",
     "monthly_income": "1.000.000", "programs": ["JKK", "JKM"], "payment_period": "1", "funding": "self",
     "sponsor_name": "", "heir_name": "Ahmad Fauzi", "heir_relation": "pasangan", "heir_phone": "",
-    "guardian_name": "", "consent": "y", "notes": "",
+    "guardian_name": "", "guardian_relation": "", "consent": "y", "consent_method": "read_aloud", "notes": "",
 }
 
 

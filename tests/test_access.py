@@ -50,6 +50,13 @@ ACCESS = {
     "api.get_registration": {"owner", "coord", "admin"},
     "api.transition": {"coord", "admin"},  # officers may only resubmit their own returned ones
     "api.correct_kpj": {"coord", "admin"},
+    "privacy.requests": {"coord", "coord_other", "admin"},
+    "privacy.new_request": {"coord", "coord_other", "admin"},
+    "privacy.request_detail": {"coord", "admin"},
+    "privacy.close_request": {"coord", "admin"},
+    "privacy.erase": {"coord", "admin"},
+    "privacy.access_page": {"coord", "admin"},
+    "privacy.access_json": {"coord", "admin"},
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 
@@ -61,12 +68,24 @@ def world(app, officer, visit_id, make_user, users):
     make_user("koord_lepar", "coordinator", kecamatan=LEPAR)
     logins = {"owner": "petugas1", "officer2": "petugas2", "coord": "koord1", "coord_other": "koord_lepar",
               "admin": "admin1"}
-    return {"number": number, "visit_id": visit_id, "user_id": users["officer"], "logins": logins}
+    with app.app_context():  # a data-subject request about the registration (Toboali)
+        from outreach.extensions import db
+        from outreach.models import PrivacyRequest, Registration
+        from outreach.models.types import utcnow
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        request = PrivacyRequest(registration_id=r.id, kecamatan_code=r.kecamatan_code, kind="access",
+                                 identified_by="in_person", received_at=utcnow(), due_at=utcnow(),
+                                 recorded_by=users["coordinator"])
+        db.session.add(request)
+        db.session.commit()
+        request_id = request.id
+    return {"number": number, "visit_id": visit_id, "user_id": users["officer"], "logins": logins,
+            "request_id": request_id}
 
 
 def routes(app, world):
     args = {"user_id": world["user_id"], "code": "en", "filename": "app.css", "visit_id": world["visit_id"],
-            "number": world["number"], "token": "x" * 32, "fmt": "csv"}
+            "number": world["number"], "token": "x" * 32, "fmt": "csv", "request_id": world["request_id"]}
     for rule in app.url_map.iter_rules():
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, method, rule.build({k: args[k] for k in rule.arguments})[1]

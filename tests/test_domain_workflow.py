@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, check,
-                                      check_kpj_correction, normalise_kpj, reason_after, valid_kpj)
+from outreach.domain.workflow import (NOTE_LIMIT, REASONS, RETURN_REASONS, STATUSES, allowed_targets, check,
+                                      check_kpj_correction, may_erase, normalise_kpj, reason_after, valid_kpj)
 
 ALLOWED = {
     ("pending", "verified"), ("verified", "submitted"), ("submitted", "active"),
@@ -15,8 +15,8 @@ GOOD = {"note": "Foto KTP buram", "kpj": "12345678901"}
 
 
 def good(target):
-    """What every move needs, with a reason that fits the move (a return reason for returns)."""
-    return GOOD | {"reason": "nik_mismatch" if target == "returned" else "duplicate"}
+    """What every move needs, with a reason that fits the move (a return reason for returns), and a correction."""
+    return GOOD | {"reason": "nik_mismatch" if target == "returned" else "duplicate", "corrected": True}
 
 
 @pytest.mark.parametrize("current, target", list(itertools.product(STATUSES, STATUSES)))
@@ -25,6 +25,42 @@ def test_every_pair_of_statuses(current, target):
     assert (check(current, target, role, **good(target)) == []) is ((current, target) in ALLOWED)
     if (current, target) not in ALLOWED:
         assert check(current, target, role, **good(target)) == ["impossible"]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_nothing_moves_out_of_erased_and_no_move_leads_into_it(status):
+    """Erased is a state the workflow knows: no move leaves it, whoever asks; erasure is not a move."""
+    for role in ("officer", "coordinator", "admin"):
+        assert check("erased", status, role, **good(status)) == ["impossible"]
+        assert check(status, "erased", role, **good("erased")) == ["impossible"]
+        assert "erased" not in allowed_targets(status, role)
+    assert allowed_targets("erased", "admin") == []
+
+
+@pytest.mark.parametrize("current, role, expected", [
+    *[(status, role, True) for status in STATUSES if status != "erased" for role in ("coordinator", "admin")],
+    *[(status, "officer", False) for status in STATUSES],
+    ("erased", "coordinator", False), ("erased", "admin", False), ("gone", "admin", False),
+])
+def test_who_may_erase_from_where(current, role, expected):
+    assert may_erase(current, role) is expected
+
+
+@pytest.mark.parametrize("corrected, expected", [(True, []), (False, ["correction_required"])])
+def test_a_returned_registration_goes_back_only_corrected(corrected, expected):
+    assert check("returned", "pending", "officer", corrected=corrected) == expected
+
+
+@pytest.mark.parametrize("target, note, expected", [
+    ("rejected", "x" * NOTE_LIMIT, []),
+    ("rejected", "x" * (NOTE_LIMIT + 1), ["note_too_long"]),
+    ("rejected", "  " + "x" * NOTE_LIMIT + "  ", []),  # counted as kept: trimmed
+    ("returned", "x" * 5000, ["note_too_long"]),
+    ("verified", "x" * 5000, ["note_too_long"]),  # a note sent with any move is kept whole, or refused
+])
+def test_a_long_note_is_refused_not_cut(target, note, expected):
+    reason = "incomplete" if target == "returned" else "duplicate"
+    assert check("pending", target, "coordinator", reason=reason, note=note) == expected
 
 
 @pytest.mark.parametrize("current, target, role, expected", [

@@ -128,7 +128,7 @@ def test_enrolling_a_fisher_leaves_a_pending_registration(app, officer, client, 
     (r,) = saved(app)
     assert r.status == "pending" and r.nik == "1903015508900001" and r.phone == "+6281234567890"
     assert r.programs == ["JKK", "JKM"] and r.kecamatan_code == "19.03.01" and r.visit_id == visit_id
-    assert r.consent_version == "2026-11-v1" and r.consent_at is not None
+    assert r.consent_version == "2026-12-v2" and r.consent_at is not None and r.consent_method == "read_aloud"
     assert r.contribution["monthly_normal"] == 16_800 and isinstance(r.contribution["period_total"], int)
     assert r.number.startswith("BS-") and len(r.number) == len("BS-2611-000001")
     with app.app_context():
@@ -217,9 +217,10 @@ def test_errors_in_english(officer, client, visit_id):
 
 def test_minor_with_guardian_is_saved_and_flagged(app, officer, visit_id):
     response = officer.register(visit_id, worker(nik="1903011508100001", birth_date="2010-08-15", sex="M",
-                                                 guardian_name="Rusdi"))
+                                                 guardian_name="Rusdi", guardian_relation="ayah"))
     assert response.status_code == 302
-    assert saved(app)[0].flags == ["minor"]
+    r = saved(app)[0]
+    assert r.flags == ["minor"] and (r.guardian_name, r.guardian_relation) == ("Rusdi", "ayah")
 
 
 def test_migrant_worker_from_outside_the_district_is_saved_and_flagged(app, officer, visit_id):

@@ -4,6 +4,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from outreach.extensions import db
+from outreach.models import RegistrationEvent
 from tests.conftest import make_app
 
 
@@ -105,3 +106,75 @@ def test_revisions_0009_and_0010_keep_accounts_and_carry_failed_logins_forward(t
         with db.engine.connect() as conn:
             assert conn.execute(db.text("SELECT username, failures FROM login_throttle")).all() == [("p", 5)]
             assert "login_sessions" not in db.inspect(conn).get_table_names()
+
+
+REGISTRATION_0008 = (
+    "INSERT INTO registrations (id, number, client_id, status, officer_id, nik, nik_last4, full_name, name_key,"
+    " birth_place, birth_date, sex, phone, address, village_code, kecamatan_code, occupation, monthly_income,"
+    " programs, payment_period, funding, heir_name, heir_relation, consent_at, consent_version, contribution,"
+    " flags, version, is_demo, created_at, updated_at) VALUES (:id, :number, :client, :status, 1,"
+    " '1903015508900001', '0001', 'Siti Aminah', 'siti aminah', 'Toboali', '1990-08-15', 'F', '+6281234567890',"
+    " 'Dusun I', '19', '19', 'nelayan', 1000000, '[]', 1, 'self', 'Ahmad', 'pasangan', '2026-01-01',"
+    " '2026-11-v1', '{}', '[]', 1, 0, '2026-01-02', '2026-01-02')")
+
+
+def test_revision_0011_carries_registrations_forward_and_lets_erasure_empty_them(tmp_path):
+    """Earlier rows keep every value (their consent without a method: the question came later); the personal
+    columns accept NULL, and the live-NIK index still lets a rejected row share a NIK but not two live ones."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+    scratch = make_app(f"sqlite:///{tmp_path}/erasure.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0008")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            conn.execute(db.text(REGISTRATION_0008), {"id": 1, "number": "BS-2601-000001", "client": "c1",
+                                                       "status": "pending"})
+        upgrade(directory=directory, revision="0011")
+        with db.engine.begin() as conn:
+            row = conn.execute(db.text("SELECT full_name, nik, consent_version, consent_method, guardian_relation,"
+                                       " erased_at FROM registrations")).one()
+            assert tuple(row) == ("Siti Aminah", "1903015508900001", "2026-11-v1", None, None, None)
+            conn.execute(db.text(REGISTRATION_0008), {"id": 2, "number": "BS-2601-000002", "client": "c2",
+                                                       "status": "rejected"})
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(db.text(REGISTRATION_0008), {"id": 3, "number": "BS-2601-000003", "client": "c3",
+                                                       "status": "pending"})
+        with db.engine.begin() as conn:
+            conn.execute(db.text("UPDATE registrations SET nik = NULL, full_name = NULL, birth_date = NULL,"
+                                 " phone = NULL, status = 'erased' WHERE id IN (1, 2)"))
+            conn.execute(db.text("UPDATE receipts SET salt = NULL"))
+            conn.execute(db.text("INSERT INTO audit_events (at, user_id, action, details) VALUES"
+                                 " ('2026-12-01', NULL, 'erase', '{}')"))
+            assert conn.execute(db.text("SELECT COUNT(*) FROM registrations WHERE nik IS NULL")).scalar() == 2
+        with pytest.raises(SystemExit):  # Flask-Migrate's exit after our "downgrade refused"
+            downgrade(directory=directory, revision="0008")
+        with db.engine.connect() as conn:
+            assert conn.execute(db.text("SELECT version_num FROM alembic_version")).scalar() == "0011"
+
+
+def test_revision_0012_masks_the_values_earlier_edits_kept_in_the_clear(tmp_path):
+    scratch = make_app(f"sqlite:///{tmp_path}/history.db")
+    directory = scratch.extensions["migrate"].directory
+    clear = ('{"phone": ["+6281234567890", "+6281399998765"], "address": ["Dusun I", "Jalan Baru 7"],'
+             ' "birth_date": ["1990-08-15", "1990-08-16"], "nik": ["************0001", "1903015508900002"],'
+             ' "heir_name": ["Ahmad Fauzi", null], "monthly_income": [1000000, 1500000]}')
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0011")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            conn.execute(db.text(REGISTRATION_0008), {"id": 1, "number": "BS-2601-000001", "client": "c1",
+                                                       "status": "pending"})
+            for kind, changes in (("edited", clear), ("transition", '{"from": "pending", "to": "returned",'
+                                                                     ' "note": "HP +6281234567890"}')):
+                conn.execute(db.text("INSERT INTO registration_events (registration_id, user_id, kind, changes, at)"
+                                     " VALUES (1, 1, :kind, :changes, '2026-01-03')"), {"kind": kind, "changes": changes})
+        upgrade(directory=directory)
+        events = db.session.execute(db.select(RegistrationEvent.kind, RegistrationEvent.changes)
+                                    .order_by(RegistrationEvent.id)).all()
+    assert events[0].changes == {"phone": ["…890", "…765"], "address": ["…", "…"],
+                                 "birth_date": ["1990-**-**", "1990-**-**"],
+                                 "nik": ["************0001", "************0002"], "heir_name": ["A**** F****", None],
+                                 "monthly_income": [1000000, 1500000]}
+    assert events[1].changes["note"] == "HP +6281234567890"  # a move's note is the coordinator's, kept until erasure

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from outreach import audit
 from outreach.domain.clock import local_today
 from outreach.domain.masking import mask_nik
 from outreach.domain.workflow import STATUSES
@@ -38,6 +39,8 @@ def represent(r: Registration) -> dict:
         "funding": r.funding,
         "contribution": r.contribution,
         "flags": r.flags,
+        "consent_version": r.consent_version,
+        "consent_method": r.consent_method,
         "created_at": r.created_at.isoformat(),
         "captured_at": r.captured_at.isoformat() if r.captured_at else None,
         "url": receipts.public_url("enroll.registration", number=r.number),
@@ -46,8 +49,9 @@ def represent(r: Registration) -> dict:
 
 
 def with_status_url(r: Registration) -> dict:
-    """One registration's answer, with its status page (a receipt look-up: not for every row of a list)."""
-    return represent(r) | {"status_url": receipts.status_url(r)}
+    """One registration's answer, with its status page (a receipt look-up: not for every row of a list); an
+    erased one has no status page to send the worker to."""
+    return represent(r) | {"status_url": None if r.erased else receipts.status_url(r)}
 
 
 def unprocessable(errors: dict, **extra):
@@ -110,7 +114,7 @@ def list_registrations():
 
 
 def history(r: Registration) -> list[dict]:
-    return [{"kind": e.kind, "at": e.at.isoformat(), "by": e.user.full_name,
+    return [{"kind": e.kind, "at": e.at.isoformat(), "by": e.user.full_name if e.user else None,
              "changes": {k: v for k, v in e.changes.items() if k != "nik"}} for e in r.events]
 
 
@@ -137,11 +141,16 @@ def transition(number: str):
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         return unprocessable({"version": [_("version harus bilangan bulat.")]})
     texts = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("reason", "note", "kpj")}
+    no_change = data.get("no_change_needed") is True  # returned -> pending without an edit: said, not assumed
     try:
-        review.transition(r, data["to"], current_user._get_current_object(), version, **texts)
+        review.transition(r, data["to"], current_user._get_current_object(), version, no_change_needed=no_change,
+                          **texts)
     except review.Refused as refusal:
         db.session.rollback()
         db.session.refresh(r)
+        if refusal.status == 403:  # a move this role may not make: the attempt stays in the trail
+            audit.record("refused", r, attempt="transition", to=data["to"][:12], why="forbidden")
+            db.session.commit()
         return jsonify(error=refusal.messages[0], messages=refusal.messages, errors=refusal.fields,
                        registration=detailed(r)), refusal.status
     db.session.commit()

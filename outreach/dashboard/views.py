@@ -25,9 +25,15 @@ def me():
     return current_user._get_current_object()
 
 
+def counted_status():
+    """The status coverage counts a registration by: an erased one by the status it had when its personal data
+    was erased (an enrolled worker stays enrolled in the figures; a rejected one stays out)."""
+    return db.func.coalesce(Registration.erased_from, Registration.status)
+
+
 def live_counts(group_column):
     """Registrations that are not rejected, by a column, in the user's scope."""
-    query = visible_to(me()).where(Registration.status != "rejected").with_only_columns(
+    query = visible_to(me()).where(counted_status() != "rejected").with_only_columns(
         group_column, db.func.count()).group_by(group_column)
     return dict(db.session.execute(query).all())
 
@@ -54,7 +60,7 @@ def coverage_rows(regions, kecamatan):
     registrations against some desa's targets would overstate coverage.
     """
     enrolled = live_counts(Registration.village_code)
-    active = dict(db.session.execute(visible_to(me()).where(Registration.status == "active").with_only_columns(
+    active = dict(db.session.execute(visible_to(me()).where(counted_status() == "active").with_only_columns(
         Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
                                       .where(CoverageTarget.region_code.like(DISTRICT_CODE + ".%"))).all())

@@ -5,7 +5,13 @@ from outreach.domain.contribution import FUNDING, SPONSORED  # noqa: F401 (who p
 
 SEXES = ("M", "F")
 HEIR_RELATIONS = ("pasangan", "anak", "orang_tua", "saudara", "lainnya")
-# What a check may note about a registration for the coordinator (NIK checks, age, duplicates).
-FLAGS = ("outside_district", "old_regency_code", "unknown_kecamatan", "minor", "probable_duplicate")
+# How the worker took in the consent text (UU PDP Art. 21-22): the officer read it aloud, or they read it.
+CONSENT_METHODS = ("read_aloud", "read_by_worker")
+# Who consents beside a worker of 15-17 (UU PDP Art. 25: a parent or a guardian).
+GUARDIAN_RELATIONS = ("ayah", "ibu", "kakek_nenek", "saudara", "wali_lain")
+# What a check may note about a registration for the coordinator (NIK checks, age, duplicates, and the consent
+# record of an entry queued on a phone by an older page that did not ask how consent was given).
+FLAGS = ("outside_district", "old_regency_code", "unknown_kecamatan", "minor", "probable_duplicate",
+         "consent_method_unrecorded", "guardian_relation_missing")
 # Why a receipt was re-issued (the old QR stops working): recorded in the history and the audit trail.
 REISSUE_REASONS = ("lost", "damaged", "exposed", "other")

@@ -1,6 +1,6 @@
 """Dates as officers type them when the phone has no date picker."""
 import re
-from datetime import date
+from datetime import date, datetime
 
 DMY = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", re.ASCII)
 ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -17,3 +17,15 @@ def parse_date(raw: str | None) -> date | None:
     except ValueError:
         return None
     return None
+
+
+LOCAL_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})", re.ASCII)
+
+
+def parse_local_moment(raw: str | None) -> datetime | None:
+    """A date and time as a datetime-local input sends it (YYYY-MM-DDTHH:MM), naive; None if not one."""
+    m = LOCAL_MOMENT.fullmatch((raw or "").strip())
+    try:
+        return datetime(*(int(g) for g in m.groups())) if m else None
+    except ValueError:
+        return None

@@ -5,13 +5,17 @@ pending/verified/submitted -> returned (to the officer, with a reason code and a
 asks for a fix) -> pending (the officer's correction);
 pending/verified/submitted -> rejected (with a reason code and a note).
 Not a move: an active registration's KPJ may be corrected (a typo) by a reviewer, with a reason (check_kpj_correction).
+Any status -> erased: not a move of this table but the erasure of the worker's personal data (UU PDP: on
+request, or when its retention ends; outreach/services/erasure.py), by a coordinator, an admin or the retention
+command. Nothing moves out of erased: the table has no move from it, and erasure cannot be undone.
+Returned -> pending needs the officer's correction, or their word that nothing needed changing.
 The reason code is kept while the registration is returned or rejected (its status says which list it is
 from) and cleared by every other move, so a corrected registration carries no stale reason.
 Every other move is impossible, whoever asks and from wherever.
 """
 import re
 
-STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected")
+STATUSES = ("pending", "verified", "submitted", "active", "returned", "rejected", "erased")
 EDITABLE = ("pending", "returned")  # the officer may still correct the registration
 REVIEWERS = ("coordinator", "admin")
 # (from, to): the roles that may make the move
@@ -31,6 +35,8 @@ REASONS = ("duplicate", "ineligible_age", "invalid_nik", "withdrew", "already_pa
 # Why a registration goes back to its officer: each maps to one thing the worker can do (status page).
 RETURN_REASONS = ("incomplete", "nik_mismatch", "ktp_needed", "income_program", "branch_fix", "other")
 REASONS_FOR = {"rejected": REASONS, "returned": RETURN_REASONS}
+NOTE_LIMIT = 1000  # characters of a coordinator's note: longer is refused, never cut
+ERASERS = REVIEWERS
 KPJ = re.compile(r"\d{11}", re.ASCII)
 
 
@@ -47,11 +53,13 @@ def allowed_targets(current: str, role: str) -> list[str]:
 
 
 def check(current: str, target: str, role: str, reason: str | None = None, note: str | None = None,
-          kpj: str | None = None) -> list[str]:
+          kpj: str | None = None, corrected: bool = False) -> list[str]:
     """Why the move cannot be made, as codes; empty when it can.
 
     impossible: no such move from the current status; forbidden: not for this role;
-    reason_required / note_required / kpj_invalid: what the move needs is missing or malformed.
+    reason_required / note_required / note_too_long / kpj_invalid: what the move needs is missing or malformed;
+    correction_required: a returned registration goes back to the queue only `corrected` (edited, or the officer
+    said explicitly that nothing needed changing).
     """
     roles = TRANSITIONS.get((current, target))
     if roles is None:
@@ -63,9 +71,18 @@ def check(current: str, target: str, role: str, reason: str | None = None, note:
         errors.append("reason_required")
     if target in ("returned", "rejected") and not (note or "").strip():
         errors.append("note_required")
+    if len((note or "").strip()) > NOTE_LIMIT:
+        errors.append("note_too_long")
+    if (current, target) == ("returned", "pending") and not corrected:
+        errors.append("correction_required")
     if target == "active" and not valid_kpj(normalise_kpj(kpj)):
         errors.append("kpj_invalid")
     return errors
+
+
+def may_erase(current: str, role: str) -> bool:
+    """Erasure of the personal data: from every status but erased itself, by a reviewer."""
+    return current in STATUSES and current != "erased" and role in ERASERS
 
 
 def reason_after(target: str, reason: str | None) -> str | None:

@@ -83,7 +83,13 @@ class RegistrationForm(FlaskForm):
     heir_relation = SelectField(_l("Hubungan dengan pekerja"), choices=[SelectChoice("", _l("— pilih —"))] + select(labels.HEIR_RELATIONS), validate_choice=False)
     heir_phone = StringField(_l("Nomor HP ahli waris (tidak wajib)"), render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off", "maxlength": 20})
     guardian_name = StringField(_l("Nama orang tua / wali"), description=_l("Wajib bila pekerja berusia di bawah 18 tahun."), render_kw={"maxlength": 120})
+    guardian_relation = SelectField(_l("Hubungan orang tua / wali dengan pekerja"), choices=[SelectChoice("", _l("— pilih —"))] + select(labels.GUARDIAN_RELATIONS), validate_choice=False,
+                                    description=_l("Wajib bila pekerja berusia di bawah 18 tahun."))
+    # No default: the view ticks "read aloud" on a new form, so a post without it is refused, never assumed.
+    consent_method = RadioField(_l("Cara pekerja menerima pernyataan ini"), choices=select(labels.CONSENT_METHODS), validate_choice=False)
     consent = BooleanField(_l("Pekerja sudah membaca atau dibacakan pernyataan di atas dan menyetujuinya"))
+    # On a correction of a returned registration: the officer's word that nothing needed changing.
+    no_change_needed = BooleanField(_l("Sudah dicek bersama pekerja: tidak ada yang perlu diubah"))
     notes = TextAreaField(_l("Catatan untuk koordinator (tidak wajib)"), render_kw={"rows": 2, "maxlength": 1000})
     preview = SubmitField(_l("Hitung iuran"))
     submit = SubmitField(_l("Simpan pendaftaran"))
@@ -94,6 +100,9 @@ class RegistrationForm(FlaskForm):
             "nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
             "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
             "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent", "notes")}
+        # Sent as "" when nothing is chosen: required, unlike a key an older phone page never sent (the API).
+        data["guardian_relation"] = self.guardian_relation.data or ""
+        data["consent_method"] = self.consent_method.data or ""
         # JKK and JKM are always in: the form shows them ticked and fixed, only JHT is a choice.
         data["programs"] = ["JKK", "JKM"] + (["JHT"] if "JHT" in (self.programs.data or []) else [])
         return data

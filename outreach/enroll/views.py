@@ -1,5 +1,5 @@
 """The officer's journey: start a visit to a desa, enroll workers one after another, correct them."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -98,8 +98,11 @@ def render_form(form: RegistrationForm, checked: Checked | None, today, **contex
     form.monthly_income.choices = income_choices(str(get_locale()))
     form.monthly_income.data = bracket_value(form.monthly_income.data)  # the bracket the amount falls in
     duplicate = checked.duplicate if checked else None
-    return render_template("enroll/register.html", form=form, checked=checked,
-                           consent_text=labels.CONSENT_TEXT, guardian_text=labels.GUARDIAN_TEXT,
+    # A correction shows the text its worker consented to; a new registration, the text in force.
+    version = context["registration"].consent_version if context.get("registration") else labels.CONSENT_VERSION
+    return render_template("enroll/register.html", form=form, checked=checked, consent_version=version,
+                           consent_sections=labels.consent_sections(version, current_app.config),
+                           guardian_text=labels.GUARDIAN_TEXT,
                            rules=browser_rules(today),
                            duplicate_url=duplicate_link(me(), duplicate) if duplicate else None, **context)
 
@@ -119,6 +122,7 @@ def register(visit_id: int):
         form.village_code.data = visit.village_code
         form.client_id.data = registrations.new_client_id()
         form.programs.data = ["JKK", "JKM"]
+        form.consent_method.data = "read_aloud"  # the usual way in the field; the officer changes it if not
         return render_form(form, None, today, visit=visit)
     checked = None
     if form.validate_on_submit():
@@ -154,6 +158,7 @@ def correct_offline():
     form = RegistrationForm()
     form.village_code.choices = village_choices()
     form.programs.data = ["JKK", "JKM"]
+    # consent_method not ticked here: an entry from an older page never recorded it, and must not seem to.
     return render_form(form, None, local_today())
 
 
@@ -207,7 +212,7 @@ def edit(number: str):
         if data["monthly_income"] == bracket_value(registration.monthly_income):
             data["monthly_income"] = str(registration.monthly_income)  # same bracket: keep the amount declared
         outcome = registrations.correct(registration, data, me(), as_int(form.version.data),
-                                        preview=bool(form.preview.data))
+                                        preview=bool(form.preview.data), no_change_needed=form.no_change_needed.data)
         if outcome.kind == "stale":
             db.session.rollback()
             flash(_("Pendaftaran ini baru saja diubah koordinator. Periksa data terbaru lalu ulangi perubahan Anda."), "error")

@@ -7,7 +7,7 @@ from outreach.domain.clock import local_today
 from outreach.extensions import db
 from outreach.i18n import LOCALE_COOKIE
 from outreach.security import safe_next
-from outreach.services import worklist
+from outreach.services import privacy, worklist
 
 bp = Blueprint("main", __name__)
 
@@ -15,10 +15,10 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """An officer's work page (visits to continue, returned registrations, today's counts); a welcome for
-    the others, whose work starts from the queue."""
+    """An officer's work page (visits to continue, returned registrations, today's counts); for coordinators
+    and admins, the queue and the data-subject requests past their 3x24 hours (templates/privacy/_overdue.html)."""
     if not current_user.has_role("officer"):
-        return render_template("main/home.html")
+        return render_template("main/home.html", overdue_requests=privacy.overdue(current_user))
     return render_template("main/home.html", visits=worklist.open_visits(current_user.id),
                            returned=worklist.returned(current_user.id),
                            counts=worklist.counts_by_status(current_user.id),

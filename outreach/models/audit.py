@@ -8,7 +8,8 @@ from outreach.extensions import db
 from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 
-ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "correct_kpj")
+ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "correct_kpj",
+           "nik_match", "refused", "privacy_request", "privacy_close", "access_export", "erase")
 
 
 class AuditEvent(db.Model):
@@ -17,14 +18,14 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: the retention command
     action: Mapped[str] = mapped_column(String(20))
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
     # The kecamatan the event concerns, so coordinators can read the trail of their own area.
     kecamatan_code: Mapped[str | None] = mapped_column(String(13))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
     registration = relationship("Registration")
 
 

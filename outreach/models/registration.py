@@ -45,29 +45,32 @@ class Registration(db.Model):
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
 
-    nik: Mapped[str] = mapped_column(String(16))
-    nik_last4: Mapped[str] = mapped_column(String(4), index=True)  # coordinators search by it
-    full_name: Mapped[str] = mapped_column(String(120))
-    name_key: Mapped[str] = mapped_column(String(120))
-    birth_place: Mapped[str] = mapped_column(String(80))
-    birth_date: Mapped[date] = mapped_column(Date)
-    sex: Mapped[str] = mapped_column(String(1))
-    phone: Mapped[str] = mapped_column(String(16))
-    address: Mapped[str] = mapped_column(String(250))
+    # The worker's personal data: NULL once erased (UU PDP; outreach/domain/privacy.py, ERASED_FIELDS). NULLs
+    # do not collide in the unique indexes, and match no duplicate search.
+    nik: Mapped[str | None] = mapped_column(String(16))
+    nik_last4: Mapped[str | None] = mapped_column(String(4), index=True)  # coordinators search by it
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    name_key: Mapped[str | None] = mapped_column(String(120))
+    birth_place: Mapped[str | None] = mapped_column(String(80))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(250))
     village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     kecamatan_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     occupation: Mapped[str] = mapped_column(String(30))
     occupation_other: Mapped[str | None] = mapped_column(String(80))
     work_location: Mapped[str | None] = mapped_column(String(120))
-    monthly_income: Mapped[int] = mapped_column(Integer)
+    monthly_income: Mapped[int | None] = mapped_column(Integer)
     programs: Mapped[list] = mapped_column(JSON)
     payment_period: Mapped[int] = mapped_column(Integer)
     funding: Mapped[str] = mapped_column(String(10))
     sponsor_name: Mapped[str | None] = mapped_column(String(120))
-    heir_name: Mapped[str] = mapped_column(String(120))
-    heir_relation: Mapped[str] = mapped_column(String(20))
+    heir_name: Mapped[str | None] = mapped_column(String(120))
+    heir_relation: Mapped[str | None] = mapped_column(String(20))
     heir_phone: Mapped[str | None] = mapped_column(String(16))
     guardian_name: Mapped[str | None] = mapped_column(String(120))
+    guardian_relation: Mapped[str | None] = mapped_column(String(20))  # codes.GUARDIAN_RELATIONS
     notes: Mapped[str | None] = mapped_column(Text)
     # Set by the coordinators' workflow: the KPJ participant number once active; the reason code while
     # returned (workflow.RETURN_REASONS) or rejected (workflow.REASONS), cleared by every other move.
@@ -76,6 +79,8 @@ class Registration(db.Model):
 
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))
+    # codes.CONSENT_METHODS; NULL before version 2026-12-v2, or from a phone's older page (flagged).
+    consent_method: Mapped[str | None] = mapped_column(String(20))
     # The figures shown to the worker when the registration was saved (recomputed on edit).
     contribution: Mapped[dict] = mapped_column(JSON)
     flags: Mapped[list] = mapped_column(JSON, default=list)
@@ -85,12 +90,19 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # When the officer captured it on the phone (device clock; offline captures sync later).
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Erasure: when, and the status it had then (what coverage counts keep counting it as).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    erased_from: Mapped[str | None] = mapped_column(String(12))
 
     officer: Mapped[User] = relationship()
     visit: Mapped[Visit | None] = relationship()
     village: Mapped[Region] = relationship(foreign_keys=[village_code])
     events: Mapped[list["RegistrationEvent"]] = relationship(
         back_populates="registration", order_by="RegistrationEvent.id")
+
+    @property
+    def erased(self) -> bool:
+        return self.status == "erased"
 
     @property
     def editable(self) -> bool:
@@ -114,15 +126,16 @@ class RegistrationEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    # created | edited (changes: field -> [before, after]) | transition (changes: from, to, reason, note)
-    # | kpj_corrected (changes: kpj -> [before, after], reason)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the retention command
+    # created | edited (changes: field -> [before, after], personal values masked) | transition (changes: from,
+    # to, reason, note) | kpj_corrected (changes: kpj -> [before, after], reason) | receipt_reissued (reason)
+    # | erased (changes: from, why)
     kind: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="events")
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class Receipt(db.Model):
@@ -133,7 +146,9 @@ class Receipt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
     # Random per issue; the token is HMAC(RECEIPT_KEY, salt), and only its SHA-256 is kept for look-ups.
-    salt: Mapped[str] = mapped_column(String(32))
+    # Erasure drops the salt (no token can be made again) and keeps the hash, so that the worker's old QR
+    # says the registration no longer exists.
+    salt: Mapped[str | None] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

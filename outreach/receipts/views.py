@@ -1,7 +1,7 @@
 """The receipt (tanda terima) an officer hands the worker: printable, with a QR to the status page."""
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,8 @@ bp = Blueprint("receipts", __name__)
 def show(number: str):
     registration = registration_for(current_user, number)
     db.session.commit()  # the audited look
+    if registration.erased:
+        abort(410)  # its personal data is gone, and with it the receipt's token
     status_url = receipts.status_url(registration)
     with force_locale("id"):  # to the worker: Indonesian, whatever language the officer's screen is in
         message = _("Halo %(name)s, pendaftaran BPJS Ketenagakerjaan Anda nomor %(number)s sudah kami terima. "
@@ -40,6 +42,8 @@ def show(number: str):
 def png(number: str):
     registration = registration_for(current_user, number)
     db.session.commit()
+    if registration.erased:
+        abort(410)
     image = qr.png(receipts.status_url(registration))
     return Response(image, mimetype="image/png", headers={
         "Content-Disposition": f'attachment; filename="tanda-terima-{registration.number}.png"',
@@ -52,6 +56,8 @@ def png(number: str):
 def reissue(number: str):
     """Asks first (the QR in the worker's hands stops working), then re-issues and records why."""
     registration = registration_for(current_user, number)
+    if registration.erased:
+        abort(410)
     form = ReissueForm()
     if form.validate_on_submit():
         receipts.reissue(registration, current_user.id, form.reason.data, form.note.data or None)

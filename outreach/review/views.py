@@ -124,10 +124,13 @@ def detail(number: str):
 def reveal(number: str):
     registration = registration_for(me(), number, audited=False)
     form = RevealForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not registration.erased:
         audit.record("reveal_nik", registration, purpose=form.purpose.data)
         db.session.commit()
         return render_detail(registration, nik_shown=True)
+    # Refused (no valid reason given, or nothing left to reveal): that it was tried is a fact of the trail.
+    audit.record("refused", registration, attempt="reveal_nik", why="erased" if registration.erased else "no_purpose")
+    db.session.commit()
     return render_detail(registration, reveal_form=form, status=422)
 
 
@@ -146,6 +149,8 @@ def move(number: str):
         db.session.rollback()
         db.session.refresh(registration)
         if refusal.status == 403:
+            audit.record("refused", registration, attempt="transition", to=target, why="forbidden")
+            db.session.commit()
             abort(403)
         if refusal.status == 409:
             flash(refusal.messages[0], "error")  # the fresh state is on the page we send them back to
@@ -243,7 +248,8 @@ def export_rows(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     f = filters_from(request.args)
-    query = apply_filters(visible_to(me()), f).order_by(Registration.id)
+    # Erased rows hold nothing for BPJS Ketenagakerjaan: they stay in the counts, not in the file.
+    query = apply_filters(visible_to(me()), f).where(Registration.status != "erased").order_by(Registration.id)
     event_id = exports.start(fmt, f, me())
     db.session.commit()  # recorded before the first byte leaves
 

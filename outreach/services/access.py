@@ -3,7 +3,7 @@
 `may_see` is the rule for one registration, `visible_to` its twin for queries; every page, the API and the
 queue use these two, so the rule is written once.
 """
-from flask import abort, request, url_for
+from flask import abort, g, request, url_for
 
 from outreach import audit
 from outreach.extensions import db
@@ -31,9 +31,12 @@ def visible_to(user: User):
 
 def registration_for(user: User, number: str, audited: bool = True) -> Registration:
     """The registration by number: 404 if unknown, 403 if `user` may not see it. A look by anyone but its own
-    officer goes into the audit trail (the caller commits)."""
+    officer goes into the audit trail (the caller commits); so does a refused one, which the 403 handler
+    (outreach/errors.py) records and commits after the request's own work is rolled back."""
     registration = db.session.scalar(db.select(Registration).where(Registration.number == number)) or abort(404)
     if not may_see(user, registration):
+        g.refused_attempt = {"registration_id": registration.id, "kecamatan_code": registration.kecamatan_code,
+                             "attempt": request.endpoint}
         abort(403)
     if audited and registration.officer_id != user.id:
         audit.record("view", registration, user_id=user.id, page=request.endpoint)

@@ -25,8 +25,8 @@ from outreach.models import Registration
 
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code",
           "occupation", "occupation_other", "work_location", "monthly_income", "programs", "payment_period",
-          "funding", "sponsor_name", "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent",
-          "notes")
+          "funding", "sponsor_name", "heir_name", "heir_relation", "heir_phone", "guardian_name",
+          "guardian_relation", "consent", "consent_method", "notes")
 LIMITS = {"full_name": 120, "birth_place": 80, "address": 250, "occupation_other": 80, "work_location": 120,
           "sponsor_name": 120, "heir_name": 120, "guardian_name": 120, "notes": 1000}
 TRUE = {True, "1", "y", "yes", "on", "true"}
@@ -91,7 +91,11 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     """Validate the raw fields of a registration; `exclude_id` is the registration being edited.
 
     `today` is the day the registration counts from: today for a new one, the registration's own day
-    when correcting one (the age it had then, the contribution months it started with)."""
+    when correcting one (the age it had then, the contribution months it started with).
+
+    How consent was given is asked of new registrations only (a correction does not consent again). The API
+    is a contract: an entry queued on a phone by an older page lacks consent_method and guardian_relation, and
+    is taken with a flag for the coordinator; sent empty (the form's own "nothing chosen"), they are required."""
     c = Checked()
     err, values = c.errors, c.values
     wrong = wrong_types(data)
@@ -205,9 +209,25 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
             err["heir_phone"].append(_("Nomor HP tidak valid: gunakan nomor seluler Indonesia, mis. 0812-3456-7890."))
     text("guardian_name", _("Pekerja di bawah 18 tahun: isi nama orang tua atau wali yang menyetujui.")
          if "minor" in c.flags else None)
+    guardian_relation = data.get("guardian_relation")
+    values["guardian_relation"] = guardian_relation if guardian_relation in codes.GUARDIAN_RELATIONS else None
+    if "minor" not in c.flags:
+        values["guardian_relation"] = None
+    elif guardian_relation is None:
+        c.flags.append("guardian_relation_missing")
+    elif values["guardian_relation"] is None:
+        err["guardian_relation"].append(_("Pekerja di bawah 18 tahun: pilih hubungan orang tua atau wali dengan pekerja."))
     values["consent"] = data.get("consent") in TRUE
     if not values["consent"]:
         err["consent"].append(_("Pekerja harus menyetujui pemakaian datanya sebelum didaftarkan."))
+    method = data.get("consent_method")
+    values["consent_method"] = method if method in codes.CONSENT_METHODS else None
+    if exclude_id:
+        values["consent_method"] = None  # a correction keeps the consent as it was given
+    elif method is None:
+        c.flags.append("consent_method_unrecorded")
+    elif values["consent_method"] is None:
+        err["consent_method"].append(_("Pilih bagaimana pekerja menerima pernyataan ini: dibacakan atau dibaca sendiri."))
     text("notes")
 
     if not any(err[f] for f in ("monthly_income", "programs", "payment_period", "funding", "occupation")):

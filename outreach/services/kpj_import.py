@@ -240,11 +240,15 @@ def drop_upload(digest: str, user: User) -> None:
     upload_path(user, digest).unlink(missing_ok=True)
 
 
-def forget_old_uploads(folder) -> None:
-    cutoff = (utcnow() - UPLOAD_TTL).timestamp()
+def forget_old_uploads(folder, dry_run: bool = False) -> int:
+    """Delete previewed files older than UPLOAD_TTL (also run by `flask retention run`); how many."""
+    cutoff, n = (utcnow() - UPLOAD_TTL).timestamp(), 0
     for old in folder.glob("*.csv"):
         try:
             if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
+                if not dry_run:
+                    old.unlink(missing_ok=True)
+                n += 1
         except OSError:
             pass
+    return n

@@ -19,7 +19,7 @@ from outreach import audit
 from outreach.domain import contribution as rules
 from outreach.domain.clock import LOCAL_TZ, local_day
 from outreach.domain.eligibility import name_key
-from outreach.domain.masking import mask_nik
+from outreach.domain.masking import for_history
 from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
@@ -74,9 +74,11 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
     return Outcome("created" if created else "saved", registration, checked)
 
 
-def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False) -> Outcome:
+def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False,
+            no_change_needed: bool = False) -> Outcome:
     """Check and apply an officer's correction. Outcomes: refused (errors), checked (preview), stale (changed
-    by someone since the form was opened), saved (with `changes`, empty when nothing differed)."""
+    by someone since the form was opened), saved (with `changes`, empty when nothing differed). A returned
+    registration sent back unchanged is refused unless `no_change_needed` says so."""
     checked = check(data, registration_day(registration), exclude_id=registration.id)
     if not checked.ok:
         note_nik_match(checked, user.id)
@@ -84,7 +86,11 @@ def correct(registration: Registration, data: dict, user, version: int | None, p
     if preview:
         return Outcome("checked", registration, checked)
     try:
-        changes = update(registration, checked, user, version)
+        changes = update(registration, checked, user, version, no_change_needed)
+    except review.Refused as refusal:  # returned, unchanged, and not said to need no change
+        db.session.expire(registration)
+        checked.errors = {**checked.errors, "no_change_needed": refusal.messages}
+        return Outcome("refused", registration, checked)
     except DuplicateNik as dup:
         checked.duplicate = dup.existing
         checked.errors["nik"] = [duplicate_message(dup.existing)]
@@ -151,7 +157,7 @@ def next_number(now: datetime) -> str:
     return f"BS-{period}-{n:06d}"
 
 
-STORED = [f for f in FIELDS if f != "consent"]
+STORED = [f for f in FIELDS if f not in ("consent", "consent_method")]  # consent: recorded once, by create()
 
 
 def store_fields(registration: Registration, c: Checked, today: date) -> None:
@@ -242,7 +248,8 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
         return known, False
     now = utcnow()
     registration = Registration(client_id=client_id, status="pending", officer_id=officer_id, visit_id=visit_id,
-                                consent_at=now, consent_version=CONSENT_VERSION, created_at=now, updated_at=now,
+                                consent_at=now, consent_version=CONSENT_VERSION,
+                                consent_method=c.values["consent_method"], created_at=now, updated_at=now,
                                 captured_at=captured_at)
     store_fields(registration, c, today)
     try:
@@ -266,18 +273,15 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
     return registration, True
 
 
-def shown(name: str, value):
-    """How a value appears in the edit history: the NIK masked, dates as ISO text."""
-    if name == "nik":
-        return mask_nik(value)
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def update(registration: Registration, c: Checked, user, version: int | None) -> dict:
-    """Apply an officer's correction; records each changed field's before and after. A `returned`
-    registration goes back to `pending` through the workflow."""
+def update(registration: Registration, c: Checked, user, version: int | None,
+           no_change_needed: bool = False) -> dict:
+    """Apply an officer's correction; records which fields changed, with masked before and after values
+    (domain.masking.for_history). A `returned` registration goes back to `pending` through the workflow: with
+    a change, or with the officer's word that none was needed (review.Refused otherwise)."""
     if version is not None and version != registration.version:
         raise Stale()
+    if "consent_method_unrecorded" in (registration.flags or []):  # consent is not given again by a correction
+        c.flags.append("consent_method_unrecorded")
     start = registration_day(registration)
     before = {name: getattr(registration, name) for name in STORED}
     c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
@@ -286,7 +290,7 @@ def update(registration: Registration, c: Checked, user, version: int | None) ->
     try:
         with db.session.begin_nested():  # the NIK's unique index may refuse the new value
             store_fields(registration, c, start)
-            changes = {name: [shown(name, before[name]), shown(name, c.values[name])]
+            changes = {name: [for_history(name, before[name]), for_history(name, c.values[name])]
                        for name in STORED if before[name] != c.values[name]}
             if changes:
                 # The WHERE on version makes the check and the write one step, as review.transition() does: a
@@ -302,7 +306,8 @@ def update(registration: Registration, c: Checked, user, version: int | None) ->
                 audit.record("edit", registration, user_id=user.id, fields=sorted(changes))
             if registration.status == "returned":  # corrected: back to the coordinators' queue
                 db.session.flush()
-                review.transition(registration, "pending", user, registration.version)
+                review.transition(registration, "pending", user, registration.version, corrected=bool(changes),
+                                  no_change_needed=no_change_needed)
     except IntegrityError:
         db.session.expire(registration)
         raise DuplicateNik(db.session.scalar(live(db.select(Registration).where(

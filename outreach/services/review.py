@@ -30,8 +30,13 @@ WORKFLOW_MESSAGES = {
                                        else _("Pilih alasan penolakan.")),
     "note_required": lambda target: _("Tulis catatan: untuk pengembalian, apa yang perlu diperbaiki; untuk penolakan, penjelasannya."),
     "kpj_invalid": lambda target: _("Nomor KPJ harus 11 angka."),
+    "note_too_long": lambda target: _("Catatan paling banyak %(n)s karakter; persingkat catatannya.",
+                                      n=workflow.NOTE_LIMIT),
+    "correction_required": lambda target: _("Perbaiki data yang diminta koordinator dulu. Bila memang tidak ada "
+                                            "yang perlu diubah, nyatakan itu (no_change_needed)."),
 }
-FIELD_OF = {"reason_required": "reason", "note_required": "note", "kpj_invalid": "kpj"}
+FIELD_OF = {"reason_required": "reason", "note_required": "note", "note_too_long": "note", "kpj_invalid": "kpj",
+            "correction_required": "no_change_needed"}
 CORRECTION_MESSAGES = {
     "impossible": lambda: _("Nomor KPJ hanya dapat dikoreksi pada pendaftaran yang aktif."),
     "forbidden": lambda: _("Peran Anda tidak boleh mengoreksi nomor KPJ."),
@@ -54,12 +59,17 @@ def kpj_in_use(kpj: str, registration_id: int | None = None) -> bool:
 
 
 def transition(registration: Registration, target: str, user: User, version: int | None, reason: str | None = None,
-               note: str | None = None, kpj: str | None = None) -> Registration:
+               note: str | None = None, kpj: str | None = None, corrected: bool = False,
+               no_change_needed: bool = False) -> Registration:
     """Move a registration; raises Refused, having changed nothing. Optimistic: `version` must be the one the
-    user saw. The caller commits (and rolls back on Refused, to show the fresh state)."""
+    user saw. The caller commits (and rolls back on Refused, to show the fresh state).
+
+    Returned -> pending: `corrected` when the officer's edit changed something (registrations.update), else
+    `no_change_needed`, the officer's explicit word, recorded in the event."""
     if not may_see(user, registration):
         raise Refused(403, [_("Pendaftaran ini di luar wilayah Anda.")], registration)
-    codes = workflow.check(registration.status, target, user.role, reason, note, kpj)
+    codes = workflow.check(registration.status, target, user.role, reason, note, kpj,
+                           corrected=corrected or no_change_needed)
     if "forbidden" in codes:
         raise Refused(403, [WORKFLOW_MESSAGES["forbidden"](target)], registration)
     if version is not None and version != registration.version:
@@ -94,7 +104,9 @@ def transition(registration: Registration, target: str, user: User, version: int
     if values["reason"]:
         changes["reason"] = values["reason"]
     if note and note.strip():
-        changes["note"] = note.strip()[:1000]
+        changes["note"] = note.strip()  # workflow.check refused a longer one
+    if (before, target) == ("returned", "pending") and no_change_needed and not corrected:
+        changes["no_change_needed"] = True
     if target == "active":
         changes["kpj"] = values["kpj"]
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id, kind="transition",

@@ -47,6 +47,8 @@ def show(token: str):
     if receipt is None or receipt.replaced_at is not None:
         return render_template("status/missing.html", replaced=receipt is not None), 404
     r = receipt.registration
+    if r.erased:  # its hash was kept for this answer alone: nothing else of the person is left to show
+        return render_template("status/missing.html", erased=True), 410
     contact_name, contact_phone = contact(r)
     # Returned or rejected: only the reason *category* (a fixed, translated sentence) and what to do next.
     # The coordinator's free-text note is never shown here: it is written for the officer and routinely
@@ -83,7 +85,8 @@ def lookup():
         born = parse_date(form.birth_date.data)
         registration = db.session.scalar(db.select(Registration).where(Registration.number == number))
         # The same work and the same answer whether the number is unknown or the birth date wrong.
-        expected = registration.birth_date.isoformat() if registration else "0000-00-00"
+        # An erased registration has no birth date left to match: it answers as an unknown number.
+        expected = registration.birth_date.isoformat() if registration and registration.birth_date else "0000-00-00"
         matches = hmac.compare_digest(expected, born.isoformat() if born else "")
         if registration and matches:
             token = receipts.token_of(receipts.current(registration))

@@ -48,7 +48,7 @@ def test_from_pending_to_active_with_a_correction_on_the_way(new_phone, users):
     officer.goto(f"/pendaftaran/{number}")
     expect(officer.locator("[data-return-note]")).to_contain_text("Nomor RT/RW belum ada di alamat")
     officer.click("text=Ubah data")
-    officer.fill("#address", "Dusun I RT 01 RW 02")
+    officer.fill("#address", "Dusun I RT 01 RW 02 No. 5")  # a real correction: an unchanged form is refused
     officer.click("#submit")
     expect(officer.locator("[data-registration]")).to_have_attribute("data-status", "pending")
 

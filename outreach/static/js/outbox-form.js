@@ -41,7 +41,8 @@
     var data = new FormData(form), out = {};
     ["nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
      "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
-     "heir_name", "heir_relation", "heir_phone", "guardian_name", "notes"].forEach(function (k) {
+     "heir_name", "heir_relation", "heir_phone", "guardian_name", "guardian_relation", "consent_method",
+     "notes"].forEach(function (k) {
       out[k] = data.get(k) || "";
     });
     out.programs = data.getAll("programs");
