@@ -33,7 +33,7 @@ def test_the_histories_name_fields_and_word_their_values(app, officer, visit_id,
     number = corrected(app, officer, visit_id, coordinator, client, auth)
     review = html.unescape(coordinator.get(f"/tinjau/{number}").get_data(as_text=True))
     history = review[review.index("Riwayat"):review.index("</section>", review.index("Riwayat"))]
-    for line in ("Nama lengkap: Siti Aminah → Siti Aminah Putri", "Desa: Toboali → Teladan",
+    for line in ("Nama lengkap: S*** A***** → S*** A***** P****", "Desa: Toboali → Teladan",
                  "Pekerjaan: Nelayan → Petani", "Penghasilan sebulan: Rp1.000.000 → Rp1.500.000",
                  "Dibayar oleh: Dibayar sendiri (mandiri) → Dibayar APBD Kabupaten (pekerja rentan)",
                  "Hubungan ahli waris: Suami / istri → Orang tua"):

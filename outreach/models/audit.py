@@ -8,8 +8,8 @@ from outreach.extensions import db
 from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 
-ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "correct_kpj",
-           "nik_match", "refused", "privacy_request", "privacy_close", "access_export", "erase")
+ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "nik_match",
+           "correct_kpj", "refused", "privacy_request", "privacy_close", "access_export", "erase")
 
 
 class AuditEvent(db.Model):
