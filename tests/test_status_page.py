@@ -1,4 +1,6 @@
 """The worker's public page: Indonesian first whatever the phone's language, and always someone to call."""
+import re
+
 from outreach.extensions import db
 from outreach.models import User
 from tests.test_receipts import number, status_path  # noqa: F401  (the fixture and the helper)
@@ -31,3 +33,13 @@ def test_the_contact_falls_back_to_a_coordinator_of_the_kecamatan_then_the_offic
     finally:
         app.config["OFFICE_PHONE"] = ""
     assert "Pemerintah Kabupaten Bangka Selatan" in page and 'href="tel:0717-123456"' in page
+
+
+def test_the_element_the_readme_names_carries_the_status(app, client, number):
+    """Scripts and checks outside the app find the status where the README says it is."""
+    from tests.test_layout import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"Its\s+`<(\w+) class=\"([^\"]+)\">`\s+carries\s+`data-status=", readme)
+    assert named, "the README names the element that carries data-status"
+    page = app.test_client().get(status_path(client, number)).get_data(as_text=True)
+    assert f'<{named[1]} class="{named[2]}" data-status="pending">' in page
