@@ -95,8 +95,10 @@ def from_env(instance_path: str) -> dict:
         # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
         "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),
-        # Shown on the public status page when the officer has no phone number on file.
+        # Shown on the public status page when neither the officer nor a coordinator has a phone on file; with
+        # no OFFICE_PHONE either, the page tells the worker where to go: OFFICE_ADDRESS, else the kecamatan's office.
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),
+        "OFFICE_ADDRESS": os.environ.get("OFFICE_ADDRESS", ""),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

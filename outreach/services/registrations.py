@@ -19,6 +19,7 @@ from outreach.domain import contribution as rules
 from outreach.domain.clock import LOCAL_TZ, local_day
 from outreach.domain.eligibility import name_key
 from outreach.domain.masking import mask_nik
+from outreach.domain.numbers import format_number
 from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
@@ -125,7 +126,7 @@ def next_number(now: datetime) -> str:
     db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
     n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
                            .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
-    return f"BS-{period}-{n:06d}"
+    return format_number(period, n)
 
 
 STORED = [f for f in FIELDS if f != "consent"]
