@@ -82,9 +82,16 @@ def phone(new_phone):
     return new_phone()
 
 
+def sideways_overflow(page) -> int:
+    """How far the page is wider than the phone's screen, in CSS px, once its stylesheet has applied. Measured
+    against the viewport's width, not window.innerWidth: a mobile browser widens innerWidth to the content (it
+    zooms the page out), so scrollWidth - innerWidth is 0 even for a page that is too wide."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"]
+
+
 def assert_no_horizontal_scroll(page):
-    page.wait_for_load_state("load")  # measured with the stylesheet applied, not before it arrives
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(page)
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
 
 
