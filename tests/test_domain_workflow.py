@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, check, normalise_kpj,
-                                      reason_after, valid_kpj)
+from outreach.domain.workflow import (REASONS, RETURN_REASONS, STATUSES, allowed_targets, bulk_target, check,
+                                      normalise_kpj, reason_after, valid_kpj)
 
 ALLOWED = {
     ("pending", "verified"), ("verified", "submitted"), ("submitted", "active"),
@@ -95,3 +95,10 @@ def test_allowed_targets():
     assert allowed_targets("pending", "coordinator") == ["verified", "returned", "rejected"]
     assert allowed_targets("returned", "officer") == ["pending"]
     assert allowed_targets("active", "admin") == []
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin", "officer"])
+@pytest.mark.parametrize("current, target", [("pending", "verified"), ("verified", "submitted"), ("submitted", None),
+                                             ("active", None), ("returned", None), ("rejected", None)])
+def test_the_queue_moves_in_bulk_only_what_needs_nothing_but_a_yes(current, target, role):
+    assert bulk_target(current, role) == (target if role != "officer" else None)
