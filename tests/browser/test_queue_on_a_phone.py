@@ -27,6 +27,7 @@ def test_the_queue_on_a_phone(app, phone, users, size):
     expect(phone.locator('.tabs a[aria-current="page"]')).to_have_attribute("data-count", "pending")
     expect(phone.locator(".rows li.row")).to_have_count(50)
 
+    phone.wait_for_load_state("load")  # styles are read below: with the stylesheet, not before it arrives
     toggle = phone.locator("form.filters summary")  # "Saring" looks like something to tap
     assert toggle.evaluate("e => getComputedStyle(e).borderTopStyle") != "none"
     assert "▸" in toggle.evaluate("e => getComputedStyle(e, '::before').content")
@@ -62,6 +63,7 @@ def test_returning_and_rejecting_look_different(phone, officer, visit_id, size):
     returning, rejecting = phone.locator('form[data-target="returned"]'), phone.locator('form[data-target="rejected"]')
     expect(returning).to_contain_text("data diperbaiki, lalu diperiksa lagi")
     expect(rejecting).to_contain_text("tidak bisa dilanjutkan")
+    phone.wait_for_load_state("load")
     edge = "e => [getComputedStyle(e).borderLeftStyle, getComputedStyle(e).borderLeftColor]"
     (back_style, back_colour), (stop_style, stop_colour) = returning.evaluate(edge), rejecting.evaluate(edge)
     assert back_style == stop_style == "solid" and back_colour != stop_colour
@@ -76,7 +78,7 @@ def test_without_javascript_the_bulk_bar_is_always_at_hand(app, new_phone, users
     page = new_phone(java_script_enabled=False)
     page.set_viewport_size(SIZES[1])
     login(page, "koord1", PASSWORD)
-    page.goto("/tinjau")
+    page.goto("/tinjau")  # goto waits for the load: the stylesheet is there
     page.locator(f"#pick-{numbers[30]}").check()
     page.locator(f"#pick-{numbers[10]}").check()
     verify = page.get_by_role("button", name="Verifikasi yang dipilih")
