@@ -1,4 +1,6 @@
 """Flask commands: `users`, `regions`, `retention` and `demo`."""
+import secrets
+import socket
 from pathlib import Path
 
 import click
@@ -132,6 +134,46 @@ def retention_run(dry_run):
                f"{cfg['RETENTION_RETURNED_MONTHS']} months, any {cfg['RETENTION_MAX_MONTHS']} months after the last change")
 
 
+def port_is_free(host: str, port: int) -> bool:
+    """Whether the server could listen there: bound as werkzeug binds (address reuse on), then let go."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError:
+        return False
+    return True
+
+
+def demo_account(username, password, role, name, kecamatan) -> tuple[User, bool]:
+    """The demo account, created once. A second run leaves an existing account as it is (password and login
+    nonce included), so nobody signed in with it is logged out; (user, whether the demo password still works)."""
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        return save_user(username, password, role, name, None, kecamatan), True
+    if user.role != role:
+        raise click.ClickException(f"the account {username!r} exists as {user.role}, not {role}: "
+                                   "demo needs its own database (DATABASE_URL)")
+    return user, user.check_password(password)
+
+
+def demo_teams(officer: User, coordinator: User, admin: User) -> dict[str, tuple[int, int]]:
+    """Kecamatan code -> (officer, reviewer) for the sample rows: the demo officer and coordinator in theirs;
+    elsewhere an officer of that kecamatan (no password: nobody signs in as them) and the admin reviewing."""
+    teams = {officer.kecamatan_code: (officer.id, coordinator.id)}
+    for kecamatan in Region.kecamatan_of_district():
+        if kecamatan.code in teams:
+            continue
+        username = f"petugas-demo-{kecamatan.code[-2:]}"
+        other = db.session.scalar(db.select(User).where(User.username == username))
+        if other is None:
+            other = save_user(username, secrets.token_urlsafe(24), "officer", f"Petugas Demo {kecamatan.name}", None,
+                              kecamatan.code)
+        teams[kecamatan.code] = (other.id, admin.id)
+    return teams
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--port", default=5000, show_default=True)
@@ -141,6 +183,9 @@ def demo(port, host, no_serve):
     """Migrate the database, load the regions, create demo accounts and serve the app."""
     if current_app.config["OUTREACH_ENV"] == "production":
         raise click.ClickException("demo accounts have known passwords: refused when OUTREACH_ENV=production")
+    if not no_serve and not port_is_free(host, port):  # before any work, and before saying "serving on"
+        raise click.ClickException(f"port {port} on {host} is in use (another demo still running?): "
+                                   f"stop it, or pick another port with --port {port + 1}")
     upgrade(directory=current_app.extensions["migrate"].directory)
     counts = load_regions()
     db.session.commit()
@@ -148,9 +193,9 @@ def demo(port, host, no_serve):
     click.echo("demo accounts (username / password):")
     accounts = {}
     for username, password, role, name, kecamatan in DEMO_ACCOUNTS:
-        accounts[role] = save_user(username, password, role, name, None, kecamatan)
-        click.echo(f"  {role:<12} {username} / {password}")
-    made = demo_data.seed(accounts["officer"].id, accounts["coordinator"].id)
+        accounts[role], usable = demo_account(username, password, role, name, kecamatan)
+        click.echo(f"  {role:<12} {username} / {password if usable else '(password changed since; kept)'}")
+    made = demo_data.seed(demo_teams(accounts["officer"], accounts["coordinator"], accounts["admin"]))
     db.session.commit()
     click.echo(f"demo registrations: {made} created" if made else "demo registrations: already there")
     if not no_serve:

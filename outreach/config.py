@@ -130,9 +130,11 @@ def from_env(instance_path: str) -> dict:
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),
         # NIKs an officer may find already registered in an hour, before the form stops saying whose they are.
         "NIK_MATCH_LIMIT": int(os.environ.get("NIK_MATCH_LIMIT", "30")),
-        # Shown on the public status page when the officer has no phone number on file.
+        # Shown on the public status page when neither the officer nor a coordinator has a phone on file; with
+        # no OFFICE_PHONE either, the page tells the worker where to go: OFFICE_ADDRESS, else the kecamatan's office.
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),
+        "OFFICE_ADDRESS": os.environ.get("OFFICE_ADDRESS", ""),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # How long personal data is kept after a registration's last change (README, "Personal data"); applied
         # by `flask retention run`, and read to the worker in the consent text.

@@ -3,11 +3,13 @@
 Every row is marked `is_demo` and carries "DATA DEMO" in its notes; nothing else creates them. Each row's
 history walks the workflow's allowed moves (outreach.domain.workflow) to its status, and a few rows carry
 the flags the enrollment would set (a migrant's NIK, a minor with a guardian, a probable duplicate), so the
-queue's flag filters show something.
+queue's flag filters show something. The rows hold together as real ones would: each desa is in its officer's
+kecamatan, a name fits the sex (and the NIK's birth day), numbers follow the dates, ages are counted on the day
+of registration, and every event, the receipt included, falls between that day and now.
 """
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from outreach.domain import workflow
 from outreach.domain.contribution import contribution_for
@@ -21,10 +23,14 @@ from outreach.models.types import utcnow
 from outreach.services import receipts
 from outreach.services.registrations import next_number
 
-FIRST = ["Siti", "Nur", "Dewi", "Sri", "Rina", "Yanti", "Ahmad", "Budi", "Rudi", "Hendra", "Joko", "Agus", "Rahmat",
-         "Fitri", "Wahyu", "Indah", "Dedi", "Eko", "Hasan", "Lina", "Ujang", "Ayu", "Bayu", "Citra"]
-LAST = ["Aminah", "Santoso", "Saputra", "Lestari", "Wijaya", "Hidayat", "Pratama", "Kurniawan", "Rahayu", "Suryani",
-        "Setiawan", "Halim", "Fauzi", "Ramadhan", "Syahputra", "Maulana"]
+# Given and second names by sex: "Budi Aminah" or a woman called Hendra would make a newcomer doubt the data.
+NAMES = {
+    "F": (["Siti", "Nur", "Dewi", "Sri", "Rina", "Yanti", "Fitri", "Indah", "Lina", "Ayu", "Citra"],
+          ["Aminah", "Lestari", "Rahayu", "Suryani", "Wulandari", "Handayani", "Safitri", "Anggraini"]),
+    "M": (["Ahmad", "Budi", "Rudi", "Hendra", "Joko", "Agus", "Rahmat", "Wahyu", "Dedi", "Eko", "Hasan", "Ujang", "Bayu"],
+          ["Santoso", "Saputra", "Wijaya", "Hidayat", "Pratama", "Kurniawan", "Setiawan", "Halim", "Fauzi", "Ramadhan",
+           "Syahputra", "Maulana"]),
+}
 STATUSES = ["pending"] * 8 + ["verified"] * 3 + ["submitted"] * 3 + ["active"] * 4 + ["returned", "rejected"]
 INCOMES = [1_000_000, 1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000, 5_000_000]
 # The ways the workflow reaches each status from pending (every step an allowed move); "corrected" is a
@@ -57,31 +63,40 @@ def history(status: str, rng: random.Random) -> list[tuple[str, str]]:
     return moves
 
 
-def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Random | None = None) -> int:
-    """Create `count` demo registrations unless demo rows exist already; returns how many were made."""
+def person(sex: str, rng: random.Random) -> str:
+    given, second = NAMES[sex]
+    return f"{rng.choice(given)} {rng.choice(second)}"
+
+
+def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random | None = None) -> int:
+    """Create `count` demo registrations unless demo rows exist already; returns how many were made.
+    `teams` maps a kecamatan code to (officer id, reviewer id): rows go to that kecamatan's desa only."""
     if db.session.scalar(db.select(Registration.id).where(Registration.is_demo.is_(True)).limit(1)):
         return 0
     rng = rng or random.Random(2411)
-    villages = db.session.scalars(db.select(Region).where(Region.level == "village",
-                                                          Region.code.like(DISTRICT_CODE + ".%"))).all()
-    today, now = date.today(), utcnow()
+    villages = db.session.scalars(db.select(Region).where(Region.level == "village", Region.parent_code.in_(teams))
+                                  .order_by(Region.code)).all()
+    now = utcnow()
+    # Dates first, oldest first: numbers are handed out in date order, as the real counter does.
+    dates = sorted(now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600)) for _ in range(count))
     used = set(db.session.scalars(db.select(Registration.nik)))
-    earlier = []  # (full_name, born, village) of rows made so far, for a few probable duplicates
-    for i in range(count):
+    earlier = []  # (full_name, sex, born, village) of rows made so far, for a few probable duplicates
+    for created in dates:
+        day_of_registration = created.date()
         village = rng.choice(villages)
-        kecamatan = village.parent_code
         sex = rng.choice("MF")
         kind = rng.choices(["local", "migrant", "minor", "twin"], [90, 5, 3, 2])[0]
         if kind == "twin" and not earlier:
             kind = "local"
         if kind == "twin":  # the same name and birth date in the same desa: flagged for a look
-            full_name, born, village = rng.choice(earlier)
-            kecamatan = village.parent_code
+            full_name, sex, born, village = rng.choice(earlier)
         else:
-            full_name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            born = today - timedelta(days=rng.randint(15 * 365 + 30, 17 * 365) if kind == "minor"
-                                     else rng.randint(18 * 365, 60 * 365))
-        earlier.append((full_name, born, village))
+            full_name = person(sex, rng)
+            born = day_of_registration - timedelta(days=rng.randint(15 * 365 + 30, 17 * 365) if kind == "minor"
+                                                   else rng.randint(18 * 365 + 5, 60 * 365))
+        earlier.append((full_name, sex, born, village))
+        kecamatan = village.parent_code
+        officer_id, reviewer_id = teams[kecamatan]
         day = born.day + (40 if sex == "F" else 0)
         prefix = rng.choice(MIGRANT_KECAMATAN) if kind == "migrant" else kecamatan.replace(".", "")
         while True:
@@ -89,7 +104,7 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             if nik not in used:
                 used.add(nik)
                 break
-        age_flags = check_age(born, today)[1]  # "minor" for 15-17, as the enrollment sets it
+        age_flags = check_age(born, day_of_registration)[1]  # "minor" for 15-17 on that day, as the enrollment sets it
         minor = "minor" in age_flags
         flags = {"migrant": ["outside_district"], "twin": ["probable_duplicate"]}.get(kind, []) + age_flags
         occupation = rng.choice(CODES[:8] * 3 + CODES[8:])
@@ -97,7 +112,6 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
         programs = ["JKK", "JKM"] + (["JHT"] if rng.random() < 0.3 else [])
         period = rng.choice([1, 1, 3, 6, 12])
         funding = rng.choice(["self"] * 6 + ["apbd"] * 3 + ["sponsor"])
-        created = now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600))
         status = rng.choice(STATUSES)
         moves = history(status, rng)
         reasons = {}  # index of a move -> its reason code
@@ -111,6 +125,7 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             while kpj is None or kpj in used:
                 kpj = f"{rng.randint(10**10, 10**11 - 1)}"
             used.add(kpj)
+        heir = "anak" if minor else rng.choice(["pasangan", "anak", "orang_tua"])  # a minor's heir: not a spouse
         edits = sum(1 for _start, target in moves if target == "pending")  # each correction is an edit first
         r = Registration(
             number=next_number(created), client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), status=status,
@@ -120,9 +135,8 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             kecamatan_code=kecamatan, occupation=occupation,
             occupation_other="Penjahit" if occupation == "lainnya" else None, monthly_income=income,
             programs=programs, payment_period=period, funding=funding,
-            sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            heir_relation=rng.choice(["pasangan", "anak", "orang_tua"]), consent_at=created,
-            guardian_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}" if minor else None,
+            sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=person(("F" if sex == "M" else "M") if heir == "pasangan" else rng.choice("MF"), rng),
+            heir_relation=heir, consent_at=created, guardian_name=person(rng.choice("MF"), rng) if minor else None,
             guardian_relation="ibu" if minor else None, consent_method="read_aloud",
             consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=flags,
             contribution=contribution_for(income, programs, period, created.date(), funding,
@@ -145,12 +159,12 @@ def seed(officer_id: int, coordinator_id: int, count: int = 300, rng: random.Ran
             if target == "active":
                 changes["kpj"] = kpj
             db.session.add(RegistrationEvent(registration_id=r.id, kind="transition", at=when, changes=changes,
-                                             user_id=officer_id if target == "pending" else coordinator_id))
+                                             user_id=officer_id if target == "pending" else reviewer_id))
         r.updated_at = when
-        receipts.issue(r, officer_id)
+        receipts.issue(r, officer_id).issued_at = created  # handed over at the registration, as the officer does
     for village in villages[::3]:  # a few targets so the coverage bars mean something
         if db.session.get(CoverageTarget, village.code) is None:
             db.session.add(CoverageTarget(region_code=village.code, informal_workers=rng.randint(40, 120),
-                                          updated_by=coordinator_id))
+                                          updated_by=teams[village.parent_code][1]))
     db.session.flush()
     return count

@@ -1,6 +1,7 @@
 """The flask commands an operator runs: users, regions, demo."""
 from outreach.extensions import db
 from outreach.models import Region, Registration, User
+from tests.conftest import PASSWORD
 
 
 def test_users_create_list_deactivate(app):
@@ -85,3 +86,71 @@ def test_users_create_again_updates_and_keeps_what_it_is_not_told(app):
         assert rina.check_password("rahasia-baru")
     bad = runner.invoke(args=["users", "create", "rina", "--role", "officer", "--password", "rahasia-rina", "--phone", "12"])
     assert bad.exit_code != 0 and "Indonesian mobile number" in bad.output
+
+
+# Demo: what a newcomer sees must hold together, a second run must not get in anyone's way
+
+FEMALE_GIVEN = {"Siti", "Nur", "Dewi", "Sri", "Rina", "Yanti", "Fitri", "Indah", "Lina", "Ayu", "Citra"}
+MALE_GIVEN = {"Ahmad", "Budi", "Rudi", "Hendra", "Joko", "Agus", "Rahmat", "Wahyu", "Dedi", "Eko", "Hasan", "Ujang", "Bayu"}
+
+
+def test_demo_rows_hold_together(app):
+    from outreach.domain.eligibility import check_age
+    from outreach.domain.nik import parse_nik
+    from outreach.models import Receipt
+    from outreach.models.types import utcnow
+
+    assert app.test_cli_runner().invoke(args=["demo", "--no-serve"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(db.select(Registration).order_by(Registration.id)).all()
+        for r in rows:
+            assert r.village.parent_code == r.kecamatan_code == r.officer.kecamatan_code, r.number  # desa of their kecamatan
+            given = r.full_name.split()[0]
+            assert given in (FEMALE_GIVEN if r.sex == "F" else MALE_GIVEN), (r.full_name, r.sex)
+            nik = parse_nik(r.nik)
+            assert nik.sex == r.sex and nik.matches_birth_date(r.birth_date), r.number  # the NIK agrees
+            error, flags = check_age(r.birth_date, r.created_at.date())  # counted on the day of registration
+            assert error is None and ("minor" in flags) == ("minor" in r.flags), r.number
+            times = [r.created_at] + [e.at for e in r.events] + [r.updated_at]
+            assert r.consent_at == r.created_at and times[1:-1] == sorted(times[1:-1])
+            assert r.created_at <= min(times) and max(times) == r.updated_at <= utcnow()
+            issued = db.session.scalar(db.select(Receipt.issued_at).where(Receipt.registration_id == r.id))
+            assert r.created_at <= issued <= r.updated_at
+        by_month = {}
+        for r in rows:  # numbers follow the dates within each month, as the counter hands them out
+            by_month.setdefault(r.number[:7], []).append((r.number, r.created_at))
+        for numbered in by_month.values():
+            assert [n for n, _ in sorted(numbered)] == [n for n, _ in sorted(numbered, key=lambda x: (x[1], x[0]))]
+
+
+def test_demo_again_logs_nobody_out(app, users):
+    from tests.conftest import Auth
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    sessions = {}
+    for username, password in (("petugas", "petugas-demo"), ("koord1", PASSWORD)):
+        sessions[username] = app.test_client()
+        Auth(sessions[username]).login(username, password)
+        assert sessions[username].get("/").status_code == 200
+    with app.app_context():
+        nonces = dict(db.session.execute(db.select(User.username, User.login_nonce)).all())
+    again = runner.invoke(args=["demo", "--no-serve"])
+    assert again.exit_code == 0 and "petugas / petugas-demo" in again.output
+    for username, client in sessions.items():
+        assert client.get("/").status_code == 200, f"{username} was logged out"
+    with app.app_context():
+        assert dict(db.session.execute(db.select(User.username, User.login_nonce)).all()) == nonces
+
+
+def test_demo_says_a_busy_port_is_busy_before_serving(app):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = app.test_cli_runner().invoke(args=["demo", "--port", str(port)])
+    assert result.exit_code != 0
+    assert f"port {port} on 127.0.0.1 is in use" in result.output and "serving on" not in result.output
+    assert "demo registrations" not in result.output  # told before any work

@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from outreach.domain.workflow import (NOTE_LIMIT, REASONS, RETURN_REASONS, STATUSES, allowed_targets, check,
-                                      check_kpj_correction, may_erase, normalise_kpj, reason_after, valid_kpj)
+from outreach.domain.workflow import (NOTE_LIMIT, REASONS, RETURN_REASONS, STATUSES, allowed_targets, bulk_target,
+                                      check, check_kpj_correction, may_erase, normalise_kpj, reason_after, valid_kpj)
 
 ALLOWED = {
     ("pending", "verified"), ("verified", "submitted"), ("submitted", "active"),
@@ -158,3 +158,10 @@ def test_who_may_correct_a_kpj_from_every_status(status, role):
 ])
 def test_what_a_kpj_correction_needs(new, reason, expected):
     assert check_kpj_correction("active", "coordinator", "12345678901", new, reason) == expected
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin", "officer"])
+@pytest.mark.parametrize("current, target", [("pending", "verified"), ("verified", "submitted"), ("submitted", None),
+                                             ("active", None), ("returned", None), ("rejected", None)])
+def test_the_queue_moves_in_bulk_only_what_needs_nothing_but_a_yes(current, target, role):
+    assert bulk_target(current, role) == (target if role != "officer" else None)

@@ -40,6 +40,39 @@ def test_queue_flag_filter(app, officer, visit_id, coordinator):
     assert migrant in page and local not in page
 
 
+# Opening on the work, bulk boxes only where the bulk action applies
+
+def test_the_queue_opens_on_pending_and_keeps_the_all_choice(app, users, coordinator, monkeypatch):
+    from outreach.review import views
+    monkeypatch.setattr(views, "PAGE", 2)
+    waiting = bulk_rows(app, users["officer"], 3)
+    (checked,) = bulk_rows(app, users["officer"], 1, start=10, status="verified")
+    page = coordinator.get("/tinjau").get_data(as_text=True)
+    assert re.search(r'aria-current="page" data-count="pending"', page) and checked not in page
+    assert sum(n in page for n in waiting) == 2  # the first page of what waits
+    everything = coordinator.get("/tinjau?status=all").get_data(as_text=True)
+    assert checked in everything and re.search(r'aria-current="page" data-count="all"', everything)
+    assert '<input type="hidden" name="status" value="all">' in everything  # "Tampilkan" keeps the choice
+    following = html.unescape(re.search(r'href="([^"]+)">Halaman berikutnya', everything)[1])
+    assert "status=all" in following
+    assert "status=all" in re.search(r'href="([^"]+)">Ekspor CSV', everything)[1]
+    export = coordinator.get("/tinjau/ekspor.csv?status=all").get_data(as_text=True)
+    assert all(n in export for n in waiting + [checked])
+
+
+def test_only_rows_the_bulk_action_can_move_have_a_box(app, users, coordinator):
+    rows = {status: bulk_rows(app, users["officer"], 1, start=i, status=status)[0]
+            for i, status in enumerate(("pending", "verified", "submitted", "active", "returned", "rejected"))}
+    page = coordinator.get("/tinjau?status=all").get_data(as_text=True)
+    boxes = set(re.findall(r'name="number" value="([^"]+)"', page))
+    assert boxes == {rows["pending"], rows["verified"]}
+    assert 'value="verified"' in page and 'value="submitted"' in page
+    submitted = coordinator.get("/tinjau?status=submitted").get_data(as_text=True)
+    assert 'name="number"' not in submitted and "data-bulk-bar" not in submitted  # nothing to move in bulk here
+    pending = coordinator.get("/tinjau?status=pending").get_data(as_text=True)
+    assert 'value="verified"' in pending and 'name="to" value="submitted"' not in pending
+
+
 # Keyset pages on (created_at, id)
 
 def test_keyset_pages_do_not_repeat_or_skip(app, officer, visit_id, coordinator, monkeypatch):

@@ -1,4 +1,9 @@
 """The worker's public page: Indonesian first whatever the phone's language, and always someone to call."""
+import html
+import re
+
+import pytest
+
 from outreach.extensions import db
 from outreach.models import User
 from tests.test_receipts import number, status_path  # noqa: F401  (the fixture and the helper)
@@ -31,3 +36,58 @@ def test_the_contact_falls_back_to_a_coordinator_of_the_kecamatan_then_the_offic
     finally:
         app.config["OFFICE_PHONE"] = ""
     assert "Pemerintah Kabupaten Bangka Selatan" in page and 'href="tel:0717-123456"' in page
+
+    # No number anywhere: still a way to reach someone, never just the regency's name.
+    contact = re.search(r"<dd data-contact>(.*?)</dd>", stranger.get(path).get_data(as_text=True), re.S)[1]
+    assert "Belum ada nomor telepon" in contact and "Kantor Camat Toboali" in contact
+    app.config["OFFICE_ADDRESS"] = "Dinas Tenaga Kerja, Jl. Jenderal Sudirman, Toboali"
+    try:
+        assert "Dinas Tenaga Kerja, Jl. Jenderal Sudirman" in stranger.get(path).get_data(as_text=True)
+    finally:
+        app.config["OFFICE_ADDRESS"] = ""
+
+
+def test_the_element_the_readme_names_carries_the_status(app, client, number):
+    """Scripts and checks outside the app find the status where the README says it is."""
+    from tests.test_layout import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"Its\s+`<(\w+) class=\"([^\"]+)\">`\s+carries\s+`data-status=", readme)
+    assert named, "the README names the element that carries data-status"
+    page = app.test_client().get(status_path(client, number)).get_data(as_text=True)
+    assert f'<{named[1]} class="{named[2]}" data-status="pending">' in page
+
+
+@pytest.mark.parametrize("period, indonesian, english", [
+    (1, "setiap bulan", "every month"), (3, "setiap 3 bulan", "every 3 months"), (12, "setiap 12 bulan", "every 12 months"),
+])
+def test_the_status_page_says_how_much_and_how_often(app, client, number, period, indonesian, english):
+    from outreach.domain.money import format_rupiah
+    from outreach.models import Registration
+
+    path = status_path(client, number)
+    with app.app_context():
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        r.payment_period, r.contribution = period, {**r.contribution, "period_total": 16_800 * period}
+        db.session.commit()
+    stranger = app.test_client()
+    amount = format_rupiah(16_800 * period)
+    page = html.unescape(stranger.get(path).get_data(as_text=True))
+    assert f"{amount} {indonesian}" in page and "setiap 1 bulan" not in page
+    stranger.get("/bahasa/en?next=" + path)
+    page = html.unescape(stranger.get(path).get_data(as_text=True))
+    assert f"{format_rupiah(16_800 * period, 'en')} {english}" in page and "every 1 month" not in page
+
+
+@pytest.mark.parametrize("typed", ["{n}", "{lower}", "{compact}", "{spaced}"])
+def test_the_lookup_takes_the_number_as_a_worker_types_it(app, client, number, typed):
+    path = status_path(client, number)
+    _bs, period, serial = number.split("-")
+    typed = typed.format(n=number, lower=number.lower(), compact=f"bs{period}{serial}", spaced=f"BS {period} {serial}")
+    response = app.test_client().post("/cek", data={"number": typed, "birth_date": "15-08-1990"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(path), typed
+
+
+def test_the_site_root_and_the_login_page_lead_a_worker_to_the_lookup(client):
+    for start in ("/", "/masuk"):
+        page = client.get(start, follow_redirects=True).get_data(as_text=True)
+        assert re.search(r'<a href="/cek"[^>]*>Cek status pendaftaran</a>', page), start

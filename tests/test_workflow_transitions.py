@@ -255,7 +255,7 @@ def test_demo_histories_follow_the_workflow_and_fill_the_flag_filters(app, users
     from outreach import demo
     from outreach.domain import workflow
     with app.app_context():
-        assert demo.seed(users["officer"], users["coordinator"], count=150, rng=random.Random(7)) == 150
+        assert demo.seed({"19.03.01": (users["officer"], users["coordinator"])}, count=150, rng=random.Random(7)) == 150
         rows = db.session.scalars(db.select(Registration)).all()
         for r in rows:
             status, moves = "pending", [e for e in r.events if e.kind == "transition"]

@@ -52,6 +52,15 @@ def allowed_targets(current: str, role: str) -> list[str]:
     return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
 
 
+# The moves that need nothing but a yes (no reason, note or KPJ): the queue makes them for many rows at once.
+BULK_TARGETS = ("verified", "submitted")
+
+
+def bulk_target(current: str, role: str) -> str | None:
+    """The one move the queue's bulk action can make from `current` for this role, if any."""
+    return next((to for to in allowed_targets(current, role) if to in BULK_TARGETS), None)
+
+
 def check(current: str, target: str, role: str, reason: str | None = None, note: str | None = None,
           kpj: str | None = None, corrected: bool = False) -> list[str]:
     """Why the move cannot be made, as codes; empty when it can.

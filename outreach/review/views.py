@@ -24,6 +24,7 @@ from outreach.services.regions import village_choices
 
 bp = Blueprint("review", __name__)
 PAGE = 50
+ALL = "all"  # the queue's "Semua" tab: every status, chosen explicitly (no status opens on the work)
 KECAMATAN_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d", re.ASCII)
 DESA_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d\.\d{4}", re.ASCII)
 
@@ -60,13 +61,20 @@ def query_args(f: Filters) -> dict:
 @role_required("coordinator", "admin")
 def queue():
     f = filters_from(request.args)
+    if request.args.get("status") != ALL and not f.status:
+        f.status = "pending"  # the queue opens on the work: what waits for verification
     newest_first = request.args.get("sort") != "oldest"
     rows, next_after = page(me(), f, parse_cursor(request.args.get("after")), newest_first, PAGE)
     kecamatan = Region.kecamatan_of_district()
     officers = db.session.scalars(db.select(User).where(User.role == "officer").order_by(User.full_name)
                                   .where(User.kecamatan_code == current_user.kecamatan_code
                                          if current_user.has_role("coordinator") else True)).all()
-    return render_template("review/queue.html", rows=rows, f=f, args=query_args(f), next_after=next_after,
+    args = query_args(f) | ({} if f.status else {"status": ALL})  # links keep "Semua" once chosen
+    chosen = set(args) - {"status", "q"} - ({"kecamatan"} if current_user.has_role("coordinator") else set())
+    bulk = {r.number: workflow.bulk_target(r.status, current_user.role) for r in rows}
+    return render_template("review/queue.html", rows=rows, f=f, args=args, next_after=next_after,
+                           filters_open=bool(chosen) or not newest_first, bulk=bulk,
+                           bulk_targets=[t for t in workflow.BULK_TARGETS if t in bulk.values()],
                            newest_first=newest_first, counts=counts_by_status(me(), f),
                            kecamatan=kecamatan, villages=village_choices(f.kecamatan), officers=officers,
                            flags=FLAG_FILTERS, occupations=OCCUPATIONS)
@@ -77,7 +85,7 @@ def queue():
 def bulk():
     form = TransitionForm()
     target = request.form.get("to")
-    if not form.validate_on_submit() or target not in ("verified", "submitted"):
+    if not form.validate_on_submit() or target not in workflow.BULK_TARGETS:
         abort(400)
     done, refused = 0, []
     for number in request.form.getlist("number")[:500]:

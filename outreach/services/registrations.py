@@ -20,6 +20,7 @@ from outreach.domain import contribution as rules
 from outreach.domain.clock import LOCAL_TZ, local_day
 from outreach.domain.eligibility import name_key
 from outreach.domain.masking import for_history
+from outreach.domain.numbers import format_number
 from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
@@ -154,7 +155,7 @@ def next_number(now: datetime) -> str:
     db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
     n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
                            .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
-    return f"BS-{period}-{n:06d}"
+    return format_number(period, n)
 
 
 STORED = [f for f in FIELDS if f not in ("consent", "consent_method")]  # consent: recorded once, by create()

@@ -5,15 +5,17 @@ Nothing personal leaves here: no NIK, birth date, phone, address or heir, and th
 import hmac
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from outreach.domain.dates import parse_date
+from outreach.domain.numbers import read_number
 from outreach.domain.masking import mask_name
 from outreach.extensions import csrf, db, limiter
-from outreach.models import Registration, User
+from outreach.models import Region, Registration, User
 from outreach.labels import reason_for_worker
 from outreach.services import receipts
 
@@ -29,16 +31,21 @@ def private(response):
     return response
 
 
-def contact(r: Registration) -> tuple[str, str]:
-    """Who the worker can call: the officer, else a coordinator of the kecamatan, else the office."""
+def contact(r: Registration) -> tuple[str | None, str | None, str | None]:
+    """Who the worker can call: the officer, else a coordinator of the kecamatan, else the office; with no
+    number anywhere, where to go instead (OFFICE_ADDRESS, else the kecamatan's office): (name, phone, place)."""
     if r.officer.phone:
-        return r.officer.full_name, r.officer.phone
+        return r.officer.full_name, r.officer.phone, None
     coordinator = db.session.scalar(
         db.select(User).where(User.role == "coordinator", User.active, User.kecamatan_code == r.kecamatan_code,
                               User.phone.is_not(None)).order_by(User.id).limit(1))
     if coordinator:
-        return coordinator.full_name, coordinator.phone
-    return current_app.config["OFFICE_NAME"], current_app.config["OFFICE_PHONE"]
+        return coordinator.full_name, coordinator.phone, None
+    if current_app.config["OFFICE_PHONE"]:
+        return current_app.config["OFFICE_NAME"], current_app.config["OFFICE_PHONE"], None
+    kecamatan = db.session.get(Region, r.kecamatan_code)
+    place = current_app.config["OFFICE_ADDRESS"] or _("Kantor Camat %(name)s", name=kecamatan.name if kecamatan else "")
+    return None, None, place
 
 
 @bp.get("/s/<token>")
@@ -49,7 +56,7 @@ def show(token: str):
     r = receipt.registration
     if r.erased:  # its hash was kept for this answer alone: nothing else of the person is left to show
         return render_template("status/missing.html", erased=True), 410
-    contact_name, contact_phone = contact(r)
+    contact_name, contact_phone, contact_place = contact(r)
     # Returned or rejected: only the reason *category* (a fixed, translated sentence) and what to do next.
     # The coordinator's free-text note is never shown here: it is written for the officer and routinely
     # quotes what was wrong ("NIK di KTP 1903…", "tgl lahir 15-08-1990", a phone number); no filter can
@@ -58,7 +65,7 @@ def show(token: str):
     return render_template(
         "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS, reason=reason,
         reached=STEPS.index(r.status) if r.status in STEPS else 0,
-        contact_name=contact_name, contact_phone=contact_phone, token=token)
+        contact_name=contact_name, contact_phone=contact_phone, contact_place=contact_place, token=token)
 
 
 class LookupForm(FlaskForm):
@@ -81,7 +88,7 @@ def lookup():
     form = LookupForm()
     not_found = False
     if form.validate_on_submit():
-        number = form.number.data.strip().upper()[:20]
+        number = read_number(form.number.data)[:20]  # "bs2611000149" is BS-2611-000149
         born = parse_date(form.birth_date.data)
         registration = db.session.scalar(db.select(Registration).where(Registration.number == number))
         # The same work and the same answer whether the number is unknown or the birth date wrong.

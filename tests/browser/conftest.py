@@ -2,6 +2,7 @@
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def slowed(app, delay: float):
+    """The app answering late, as on a loaded machine (BROWSER_LATENCY_MS): a test that reads the page before
+    its answer arrives fails at once here instead of once in a while in CI."""
+    def wsgi(environ, start_response):
+        time.sleep(delay)
+        return app(environ, start_response)
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    delay = int(os.environ.get("BROWSER_LATENCY_MS", "0")) / 1000
+    server = make_server("127.0.0.1", 0, slowed(app, delay) if delay else app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -74,8 +85,16 @@ def phone(new_phone):
     return new_phone()
 
 
+def sideways_overflow(page) -> int:
+    """How far the page is wider than the phone's screen, in CSS px, once its stylesheet has applied. Measured
+    against the viewport's width, not window.innerWidth: a mobile browser widens innerWidth to the content (it
+    zooms the page out), so scrollWidth - innerWidth is 0 even for a page that is too wide."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"]
+
+
 def assert_no_horizontal_scroll(page):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(page)
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
 
 

@@ -19,6 +19,7 @@ def open_form_in_toboali(page):
 def test_officer_enrolls_a_fisher_on_the_phone(phone, users):
     login(phone, "petugas1", PASSWORD)
     phone.click("text=Kunjungan saya")
+    phone.wait_for_load_state("load")  # the search filters once forms.js has run; typed before, it does nothing
     phone.fill("#village-search", "ketapang")  # the desa search (JS) narrows the list
     expect(phone.locator("#village_code")).to_have_value("19.03.01.1003")
     phone.click("#submit")

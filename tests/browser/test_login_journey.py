@@ -16,6 +16,7 @@ NEXT_HOME = re.compile(r"/masuk\?next=(/|%2F)$")  # sent to the login form, then
 
 def tap_targets_too_small(page, selector, minimum=44):
     """Every visible control matching selector whose box is shorter than minimum CSS px, as [html, height]."""
+    page.wait_for_load_state("load")  # with the stylesheet: a page read before it arrives has 17 px links
     boxes = page.eval_on_selector_all(selector, """els => els
         .filter(e => e.checkVisibility({visibilityProperty: true}) && e.type !== 'hidden')
         .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])""")
