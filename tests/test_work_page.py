@@ -77,7 +77,7 @@ def test_the_api_list_takes_a_status_too(client, officer, visit_id, coordinator)
 
 
 def test_every_status_badge_has_its_own_symbol_not_only_a_colour(client):
-    css = client.get("/static/app.css").get_data(as_text=True)
+    css = client.get("/static/site.css").get_data(as_text=True)
     assert re.search(r'\.badge\[data-status\]::before\{content:var\(--s\)/""', css)  # the symbol, silent for readers
     symbols = dict(re.findall(r'\.badge\[data-status=(\w+)\]\{--s:"([^"]+)"', css))
     assert set(symbols) == set(STATUSES) and len(set(symbols.values())) == len(STATUSES)

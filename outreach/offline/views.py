@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
-SHELL_FILES = ("app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/outbox-form.js",
+SHELL_FILES = ("site.css", "app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/outbox-form.js",
                "js/outbox-page.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
 
 
