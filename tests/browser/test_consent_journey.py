@@ -23,7 +23,7 @@ def test_how_consent_was_given_travels_with_an_offline_capture(app, new_phone, u
     page.fill("#guardian_name", "Rusdi")
     page.select_option("#guardian_relation", "ayah")
     page.click("#submit")
-    expect(page.locator('[data-outbox-flash="saved"]')).to_contain_text("Tersimpan di perangkat")
+    expect(page.locator('[data-outbox-flash]')).to_contain_text("Tersimpan di perangkat")
     page.context.set_offline(False)
     page.goto("/outbox")
     expect_all_sent(page)

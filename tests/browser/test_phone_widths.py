@@ -40,12 +40,12 @@ def day_of_work(app, officer, visit_id, coordinator):
 
 
 def kpj_preview(page):
-    """The import's preview table, with a row refused for a reason."""
+    """The import's preview, with a row refused for a reason."""
     page.goto("/tinjau/kpj")
     text = "number,kpj\nBS-0000-000000,1234\n1903011508900001,33333333333\n"
     page.set_input_files("#file", {"name": "kpj.csv", "mimeType": "text/csv", "buffer": text.encode()})
     page.click("#preview")
-    page.locator("table.import").wait_for()
+    page.locator("ol.import").wait_for()
     return "/tinjau/kpj (preview)"
 
 
