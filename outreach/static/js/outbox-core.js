@@ -70,9 +70,11 @@ var Outbox = (function () {
         .then(function () { if (changed) return forgetPages(); });  // another officer's pages must go
     });
   }
-  /* Logging out: forget who was logged in and the pages cached for them; the entries stay, tied to them. */
+  /* Logging out: forget who was logged in, the pages cached for them and the names of the workers already sent
+     (the server has them; a phone left behind must not); the entries waiting stay, tied to their officer. */
   function forget() {
     return put("meta", { key: "identity", user_id: null, at: new Date().toISOString() })
+      .then(function () { return run("sent", "readwrite", function (s) { return s.clear(); }); })
       .then(forgetPages, forgetPages);
   }
   function isShell(path) { return path.indexOf(urls.static) === 0 || path === urls.offline || path === urls.manifest; }
