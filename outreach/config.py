@@ -128,6 +128,8 @@ def from_env(instance_path: str) -> dict:
         # Keys the receipts' status tokens; unset, it is derived from SECRET_KEY. Changing it voids printed QRs.
         "RECEIPT_KEY": os.environ.get("RECEIPT_KEY"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "10 per minute"),
+        # Tries for one registration number, from all addresses together: a birth date is not guessed from many.
+        "LOOKUP_NUMBER_RATE_LIMIT": os.environ.get("LOOKUP_NUMBER_RATE_LIMIT", "10 per hour"),
         # NIKs an officer may find already registered in an hour, before the form stops saying whose they are.
         "NIK_MATCH_LIMIT": int(os.environ.get("NIK_MATCH_LIMIT", "30")),
         # Shown on the public status page when neither the officer nor a coordinator has a phone on file; with

@@ -42,6 +42,7 @@ def make_app(database_url, **config):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "LOOKUP_NUMBER_RATE_LIMIT": "10000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production uses scrypt; hashing speed is not under test
         **config,

@@ -72,3 +72,20 @@ def test_a_redis_outage_is_logged_once_not_silently(database_url, app, caplog):
     warnings = [r for r in caplog.records
                 if r.name == gone.logger.name and "rate limit storage unreachable" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+@needs_redis
+def test_one_number_is_limited_whatever_the_addresses(database_url, app):
+    """A known number's birth date is not guessed from many addresses: the tries for one number count together."""
+    config = {"RATELIMIT_STORAGE_URI": REDIS, "LOOKUP_RATE_LIMIT": "100 per minute",
+              "LOOKUP_NUMBER_RATE_LIMIT": "3 per hour"}
+    limited = make_app(database_url, **config)
+    number = f"BS-9{uuid.uuid4().int % 1000:03d}-{uuid.uuid4().int % 1000000:06d}"  # its own count in Redis
+
+    def guess(client, typed):
+        return client.post("/cek", data={"number": typed, "birth_date": "1990-01-01"}).status_code
+
+    tries = [guess(phone(limited)[0], typed) for typed in (number, number.lower(), number.replace("-", " "))]
+    assert tries == [200, 200, 200]
+    assert guess(phone(limited)[0], number) == 429  # a fourth address, the same number however typed
+    assert guess(phone(limited)[0], "BS-2611-000001") == 200  # another number is not held back

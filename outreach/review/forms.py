@@ -53,4 +53,5 @@ class KpjImportForm(FlaskForm):
     digest = HiddenField()  # the previewed file's SHA-256: the file itself waits on the server (review.service)
     preview = SubmitField(_l("Periksa dulu"))
     apply = SubmitField(_l("Terapkan semua"))
+    cancel = SubmitField(_l("Batal, hapus berkas ini"))  # the previewed file (with NIKs) leaves the server at once
 

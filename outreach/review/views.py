@@ -206,6 +206,11 @@ def correct_kpj(number: str):
 def kpj_import():
     form = KpjImportForm()
     read, error, status = None, None, 200
+    if form.validate_on_submit() and form.cancel.data:
+        if kpj_file.DIGEST.fullmatch(form.digest.data or ""):
+            kpj_file.drop_upload(form.digest.data, me())
+        flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
+        return redirect(url_for("review.kpj_import"))
     if form.validate_on_submit():
         text, digest = "", None
         if form.file.data:

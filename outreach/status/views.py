@@ -4,7 +4,7 @@ Nothing personal leaves here: no NIK, birth date, phone, address or heir, and th
 """
 import hmac
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -84,6 +84,8 @@ class LookupForm(FlaskForm):
 @bp.route("/cek", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOOKUP_NUMBER_RATE_LIMIT"], methods=["POST"],
+               key_func=lambda: "cek-number:" + read_number(request.form.get("number"))[:20])
 def lookup():
     form = LookupForm()
     not_found = False
