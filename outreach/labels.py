@@ -34,8 +34,11 @@ PROGRAMS = {
 PERIODS = {1: _l("1 bulan"), 3: _l("3 bulan"), 6: _l("6 bulan"), 12: _l("12 bulan")}
 FUNDING = {
     "self": _l("Dibayar sendiri (mandiri)"),
-    "apbd": _l("Dibayar APBD Kabupaten (pekerja rentan)"),
-    "sponsor": _l("Dibayar sponsor lain (CSR, dana desa)"),
+    "apbd_kabupaten": _l("Dibayar APBD Kabupaten (pekerja rentan)"),
+    "apbd_provinsi": _l("Dibayar APBD Provinsi"),
+    "apbn": _l("Dibayar APBN (pemerintah pusat)"),
+    "apbdes": _l("Dibayar APBDes (dana desa)"),
+    "sponsor": _l("Dibayar sponsor lain (CSR perusahaan, lainnya)"),
 }
 HEIR_RELATIONS = {
     "pasangan": _l("Suami / istri"),

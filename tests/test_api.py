@@ -305,3 +305,9 @@ def test_session_endpoint_gives_the_user_and_a_fresh_token(officer, client, user
     assert body["user_id"] == users["officer"] and body["role"] == "officer" and body["csrf_token"]
     assert client.post("/api/v1/registrations", json=api_worker(),
                        headers={"X-CSRFToken": body["csrf_token"]}).status_code == 201
+
+
+def test_the_old_regency_budget_code_is_still_accepted(app, officer):
+    """Phones hold entries made by older pages: `apbd` is the regency's budget, saved as apbd_kabupaten."""
+    saved = officer.api_post(api_worker(funding="apbd"))
+    assert saved.status_code == 201 and saved.get_json()["funding"] == "apbd_kabupaten"

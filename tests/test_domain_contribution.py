@@ -47,7 +47,7 @@ def test_thirty_three_brackets():
     (2_000_000, {"JKK", "JKM", "JHT"}, 1, NOVEMBER_2026, "self", False, 53_400, 53_400, 66_800),
     (1_000_000, {"JKK", "JKM"}, 1, NOVEMBER_2026, "sponsor", False, 8_400, 8_400, 16_800),
     # paid by the district budget: no discount
-    (1_000_000, {"JKK", "JKM"}, 1, NOVEMBER_2026, "apbd", False, 16_800, 16_800, 16_800),
+    (1_000_000, {"JKK", "JKM"}, 1, NOVEMBER_2026, "apbd_kabupaten", False, 16_800, 16_800, 16_800),
     # a period straddling the end of the discount: Nov, Dec halved, Jan 2027 full
     (1_000_000, {"JKK", "JKM"}, 3, NOVEMBER_2026, "self", False, 8_400, 8_400 * 2 + 16_800, 16_800),
     # transport workers keep the discount until March 2027
@@ -88,7 +88,7 @@ Run = contribution.Run
                                            Run((2027, 1), (2027, 2), 2, 16_800)], "2026-12"),
     # every month the same: one run; no discount, no end to tell
     (3, BEFORE_DISCOUNT, "self", False, [Run((2026, 1), (2026, 3), 3, 16_800)], None),
-    (3, NOVEMBER_2026, "apbd", False, [Run((2026, 11), (2027, 1), 3, 16_800)], None),
+    (3, NOVEMBER_2026, "apbd_kabupaten", False, [Run((2026, 11), (2027, 1), 3, 16_800)], None),
 ])
 def test_month_by_month_and_the_end_of_the_discount(months, start, funding, transport, expected, until):
     stored = contribution_for(1_000_000, {"JKK", "JKM"}, months, start, funding, transport).as_dict()
@@ -105,7 +105,7 @@ def test_a_contribution_saved_before_months_were_kept_has_no_schedule(stored):
 
 @pytest.mark.parametrize("programs, months, funding", [
     ({"JKK"}, 1, "self"), ({"JKM", "JHT"}, 1, "self"), ({"JKK", "JKM", "JP"}, 1, "self"),
-    ({"JKK", "JKM"}, 2, "self"), ({"JKK", "JKM"}, 1, "apbn"),
+    ({"JKK", "JKM"}, 2, "self"), ({"JKK", "JKM"}, 1, "pemda"),
 ])
 def test_refuses_what_the_rules_do_not_allow(programs, months, funding):
     with pytest.raises(ValueError):

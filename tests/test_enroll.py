@@ -193,7 +193,7 @@ def test_jkk_and_jkm_cannot_be_dropped_from_the_form(app, officer, visit_id):
     ({"monthly_income": "999999"}, "monthly_income", "Penghasilan yang dilaporkan antara Rp1.000.000 dan Rp20.700.000 sebulan."),
     ({"monthly_income": "1,5 juta"}, "monthly_income", "Tulis penghasilan dalam Rupiah utuh, mis. 1.500.000."),
     ({"payment_period": "2"}, "payment_period", "Pilih masa iuran: 1, 3, 6 atau 12 bulan."),
-    ({"funding": "apbn"}, "funding", "Pilih siapa yang membayar iuran."),
+    ({"funding": "pemda"}, "funding", "Pilih siapa yang membayar iuran."),
     ({"funding": "sponsor"}, "sponsor_name", "Isi nama sponsor yang membayar."),
     ({"heir_name": ""}, "heir_name", "Isi nama ahli waris."),
     ({"heir_relation": ""}, "heir_relation", "Pilih hubungan ahli waris dengan pekerja."),

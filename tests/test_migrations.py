@@ -178,3 +178,30 @@ def test_revision_0012_masks_the_values_earlier_edits_kept_in_the_clear(tmp_path
                                  "nik": ["************0001", "************0002"], "heir_name": ["A**** F****", None],
                                  "monthly_income": [1000000, 1500000]}
     assert events[1].changes["note"] == "HP +6281234567890"  # a move's note is the coordinator's, kept until erasure
+
+
+def test_revision_0013_names_the_regency_budget_and_dates_the_kpj(tmp_path):
+    """`apbd` rows become `apbd_kabupaten`; an active row gets its KPJ date from its move to active, or else its
+    last update; nothing is paid yet."""
+    scratch = make_app(f"sqlite:///{tmp_path}/payers.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0012")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            for i, (status, funding) in enumerate((("pending", "apbd"), ("active", "self"), ("active", "sponsor")), 1):
+                conn.execute(db.text(REGISTRATION_0008.replace("'self'", f"'{funding}'").replace("'1903015508900001'",
+                             f"'19030155089{i:05d}'")), {"id": i, "number": f"BS-2601-00000{i}", "client": f"c{i}",
+                                                         "status": status})
+            conn.execute(db.text("UPDATE registrations SET kpj = '1234567890' || id, updated_at = '2026-03-01'"
+                                 " WHERE status = 'active'"))
+            conn.execute(db.text("INSERT INTO registration_events (registration_id, user_id, kind, changes, at) VALUES"
+                                 " (2, 1, 'transition', '{\"from\": \"submitted\", \"to\": \"active\"}', '2026-02-10')"))
+        upgrade(directory=directory, revision="0013")
+        with db.engine.connect() as conn:
+            rows = conn.execute(db.text("SELECT id, funding, kpj_at, paid_through, employs_others FROM registrations"
+                                        " ORDER BY id")).all()
+    assert [r.funding for r in rows] == ["apbd_kabupaten", "self", "sponsor"]
+    assert rows[0].kpj_at is None and str(rows[1].kpj_at).startswith("2026-02-10")
+    assert str(rows[2].kpj_at).startswith("2026-03-01")
+    assert all(r.paid_through is None and not r.employs_others for r in rows)

@@ -12,7 +12,7 @@ from tests.enrollment import worker
 from tests.review_helpers import enroll, move
 
 CODES = ("full_name", "occupation", "heir_relation", "monthly_income", "village_code", "funding", "nelayan",
-         "orang_tua", "pasangan", "self", "apbd", "19.03.01.1002")
+         "orang_tua", "pasangan", "self", "apbd_kabupaten", "19.03.01.1002")
 
 
 def corrected(app, officer, visit_id, coordinator, client, auth):

@@ -28,8 +28,14 @@ BASIC = ("JKK", "JKM")
 # PP 50/2025: (first month, last month) of the halved JKK/JKM, by kind of work.
 DISCOUNT = {"non_transport": ((2026, 4), (2026, 12)), "transport": ((2026, 1), (2027, 3))}
 # Who pays: the discount does not apply to contributions paid from the state or district budget.
-FUNDING = ("self", "apbd", "sponsor")
-BUDGET_FUNDED = ("apbd",)
+# The payer (bpu_rules.md, "Not discounted"): the worker (mandiri), the regency's, the province's or the state's
+# budget, the village budget (APBDes / dana desa), or a company or other sponsor (CSR).
+FUNDING = ("self", "apbd_kabupaten", "apbd_provinsi", "apbn", "apbdes", "sponsor")
+# Codes that older pages and phones' queued entries still send, and what they mean now.
+FUNDING_ALIASES = {"apbd": "apbd_kabupaten"}
+# Contributions paid "melalui APBN atau APBD" get no PP 50/2025 discount (H); APBDes is not decided by any
+# source (L): excluded by default (the district's setting may include it), the safer error.
+BUDGET_FUNDED = ("apbd_kabupaten", "apbd_provinsi", "apbn", "apbdes")
 SPONSORED = "sponsor"  # the payer whose name is asked for
 
 
@@ -202,7 +208,7 @@ def browser_rules(start: date) -> dict:
         "minIncome": MIN_INCOME, "maxIncome": MAX_INCOME,
         "jkkPermille": JKK_PERMILLE, "jhtPermille": JHT_PERMILLE, "jkkMin": JKK_MIN, "jkkMax": JKK_MAX,
         "jkmFlat": JKM_FLAT, "periods": PERIODS, "programs": PROGRAMS, "basic": BASIC, "discount": DISCOUNT,
-        "funding": FUNDING, "budgetFunded": BUDGET_FUNDED, "sponsored": SPONSORED,
+        "funding": FUNDING, "fundingAliases": FUNDING_ALIASES, "budgetFunded": BUDGET_FUNDED, "sponsored": SPONSORED,
         "otherOccupation": occupations.OTHER,
         "brackets": [[lowest, base] for lowest, base, _label in brackets()],
         "transport": sorted(occupations.TRANSPORT),

@@ -34,6 +34,8 @@ class Registration(db.Model):
         Index("ix_registrations_status_created", "status", "created_at", "id"),
         Index("ix_registrations_village_created", "village_code", "created_at", "id"),
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
+        # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
+        Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,8 +66,12 @@ class Registration(db.Model):
     monthly_income: Mapped[int | None] = mapped_column(Integer)
     programs: Mapped[list] = mapped_column(JSON)
     payment_period: Mapped[int] = mapped_column(Integer)
-    funding: Mapped[str] = mapped_column(String(10))
+    funding: Mapped[str] = mapped_column(String(20))  # who pays: contribution.FUNDING
     sponsor_name: Mapped[str | None] = mapped_column(String(120))
+    # The programme paying for this worker, when the payer is not the worker (models/payment.py).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    employs_others: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # JHT required
+    second_occupation: Mapped[str | None] = mapped_column(String(30))
     heir_name: Mapped[str | None] = mapped_column(String(120))
     heir_relation: Mapped[str | None] = mapped_column(String(20))
     heir_phone: Mapped[str | None] = mapped_column(String(16))
@@ -75,6 +81,10 @@ class Registration(db.Model):
     # Set by the coordinators' workflow: the KPJ participant number once active; the reason code while
     # returned (workflow.RETURN_REASONS) or rejected (workflow.REASONS), cleared by every other move.
     kpj: Mapped[str | None] = mapped_column(String(11))
+    kpj_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the KPJ was recorded (first payment due)
+    # The last day of the latest contribution month paid (payments), kept with every payment: lists of who is
+    # protected, ending or lapsed read it from the row and its index instead of the ledger.
+    paid_through: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(30))
 
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -189,6 +189,7 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     if values["payment_period"] is None:
         err["payment_period"].append(_("Pilih masa iuran: 1, 3, 6 atau 12 bulan."))
     funding = data.get("funding")
+    funding = rules.FUNDING_ALIASES.get(funding, funding) if isinstance(funding, str) else funding
     values["funding"] = funding if funding in codes.FUNDING else None
     if values["funding"] is None:
         err["funding"].append(_("Pilih siapa yang membayar iuran."))

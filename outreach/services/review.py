@@ -87,6 +87,7 @@ def transition(registration: Registration, target: str, user: User, version: int
               "reason": workflow.reason_after(target, reason)}
     if target == "active":
         values["kpj"] = workflow.normalise_kpj(kpj)
+        values["kpj_at"] = values["updated_at"]  # the first payment is due from here
     # The WHERE on version makes the check and the write one step: of two coordinators, one wins.
     try:
         with db.session.begin_nested():
