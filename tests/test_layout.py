@@ -112,3 +112,9 @@ def test_every_code_has_its_words(app):
         assert list(words) == list(allowed)
     from outreach.models.audit import ACTIONS
     assert list(labels.AUDIT_ACTIONS) == list(ACTIONS)
+
+
+def test_test_files_have_unique_names():
+    """tests/ and tests/browser/ are not packages: two test files of one name stop the whole run's collection."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
