@@ -136,5 +136,5 @@ def test_the_form_shows_the_months_and_when_the_discount_ends(app, new_phone, us
     page.check("#payment_period-0")  # one month: nothing to break down
     expect(box.locator('[data-show="schedule"]')).to_be_hidden()
     expect(box.locator('[data-out="months"]')).to_have_text("untuk 1 bulan dibayar di muka")
-    page.check("#funding-1")  # the district budget pays: no discount, no end to tell
+    page.check("input[name=funding][value=apbd_kabupaten]")  # the district budget pays: no discount, no end to tell
     expect(box.locator('[data-out="discount-end"]')).to_be_hidden()
