@@ -40,9 +40,9 @@
   function payload() {
     var data = new FormData(form), out = {};
     ["nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
-     "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
-     "heir_name", "heir_relation", "heir_phone", "guardian_name", "guardian_relation", "consent_method",
-     "notes"].forEach(function (k) {
+     "occupation_other", "second_occupation", "employs_others", "work_location", "monthly_income",
+     "payment_period", "funding", "programme_id", "sponsor_name", "heir_name", "heir_relation", "heir_phone",
+     "guardian_name", "guardian_relation", "consent_method", "notes"].forEach(function (k) {
       out[k] = data.get(k) || "";
     });
     out.programs = data.getAll("programs");
@@ -117,7 +117,7 @@
       if (amount === null) errors.monthly_income = t.incomeFormat;
       else if (limits && (amount < limits.minIncome || amount > limits.maxIncome)) {
         var rp = new Intl.NumberFormat("id-ID");
-        errors.monthly_income = fmt(fmt(t.incomeRange, "Rp" + rp.format(limits.minIncome), "min"), "Rp" + rp.format(limits.maxIncome), "max");
+        errors.monthly_income = fmt(t.incomeRange, "Rp" + rp.format(limits.maxIncome), "max");
       }
     }
     if (!p.consent) errors.consent = t.consent;
