@@ -109,7 +109,8 @@
     if (!p.occupation) errors.occupation = t.occupation;
     var limits = rules();
     if (limits && p.occupation === limits.otherOccupation && !p.occupation_other.trim()) errors.occupation_other = t.required;
-    if (limits && p.funding === limits.sponsored && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
+    if (limits && p.funding === limits.sponsored && !p.programme_id && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
+    if (limits && p.funding && p.funding !== limits.self && !p.programme_id) errors.programme_id = t.required;
     var raw = String(p.monthly_income).trim();
     if (!raw) errors.monthly_income = t.required;
     else if (field("monthly_income").tagName !== "SELECT") {  // a list of brackets needs no format check
