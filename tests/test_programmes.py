@@ -140,7 +140,10 @@ def test_a_programme_with_members_keeps_its_payer_and_room_for_them(app, cohort)
     page = admin.post(f"/program/{programme_id}/ubah", data=data).get_data(as_text=True)
     assert "Program ini sudah punya anggota: pembayarnya tidak dapat diganti." in page
     assert page.count("Lebih kecil dari jumlah anggota sekarang (2).") == 2
-    data.update(payer="apbd_kabupaten", quota="", quota_19_03_01="2", months="12")
+    data.update(payer="apbd_kabupaten", quota="", quota_19_03_01="", quota_19_03_02="5")  # Toboali's members left out
+    page = admin.post(f"/program/{programme_id}/ubah", data=data).get_data(as_text=True)
+    assert page.count("Lebih kecil dari jumlah anggota sekarang (2).") == 1
+    data.update(quota_19_03_01="2", quota_19_03_02="", months="12")
     assert admin.post(f"/program/{programme_id}/ubah", data=data).status_code == 302
     with app.app_context():
         p = db.session.get(Programme, programme_id)

@@ -232,3 +232,16 @@ def test_no_programme_answer_is_a_crash(app, officer, changes, errors):
     response = officer.api_post(api_worker(**changes))
     assert response.status_code == 422 and response.get_json()["errors"] == errors
     assert saved(app) == []
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_two_officers_taking_the_last_place_at_once_make_one_member(app, users, make_user, make_programme, attempt):
+    """The last place, asked for by two phones at the same moment: one member, and the other told the quota is full
+    (PostgreSQL holds the programme's row with SELECT … FOR UPDATE until the first commits)."""
+    from tests.test_api import post_at_once
+    programme = make_programme(quota=1)
+    answers = post_at_once(app, [api_worker(funding="apbd_kabupaten", programme_id=programme),
+                                 api_worker(funding="apbd_kabupaten", programme_id=programme, **ANOTHER)])
+    assert sorted(code for code, _number in answers) == [201, 422], answers
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1

@@ -37,7 +37,8 @@ def index():
     rows = db.session.scalars(db.select(Programme).options(selectinload(Programme.quotas))
                               .order_by(Programme.first_month.desc(), Programme.name)).all()
     rows = [p for p in rows if not area() or programmes.applies_to(p, area())]
-    counts = {p.id: programmes.count(p.id) for p in rows}
+    members = programmes.counts()
+    counts = {p.id: members.get(p.id, 0) for p in rows}
     return render_template("programmes/index.html", programmes=rows, counts=counts,
                            spans={p.id: (programmes.first_of(p), programmes.last_of(p)) for p in rows},
                            states={p.id: programmes.state_of(p, local_today()) for p in rows})

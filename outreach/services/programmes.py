@@ -72,6 +72,14 @@ def count(programme_id: int, kecamatan: str | None = None, exclude_id: int | Non
     return db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
 
 
+def counts() -> dict[int, int]:
+    """Members per programme, in one query (the programme list)."""
+    rows = db.session.execute(db.select(Registration.programme_id, db.func.count(Registration.id))
+                              .where(Registration.programme_id.is_not(None), Registration.status.not_in(NOT_MEMBERS))
+                              .group_by(Registration.programme_id))
+    return dict(rows.all())
+
+
 def full(programme: Programme, kecamatan: str, exclude_id: int | None = None) -> bool:
     """Whether the programme's quota, in all or in `kecamatan`, has no place left for another member."""
     if programme.quota is not None and count(programme.id, exclude_id=exclude_id) >= programme.quota:
@@ -99,6 +107,8 @@ def problem(programme_id: int, funding: str, kecamatan: str | None, day: date,
 def claim(programme_id: int, kecamatan: str, exclude_id: int | None = None) -> None:
     """Hold the programme's row (SELECT … FOR UPDATE on PostgreSQL) until the caller commits, and check its quota
     again under the lock: of two officers taking the last place at once, one gets QuotaFull."""
+    if db.engine.dialect.name == "sqlite":  # no row locks: a write takes the database's, which serializes writers
+        db.session.execute(db.update(Programme).where(Programme.id == programme_id).values(id=Programme.id))
     programme = db.session.scalar(db.select(Programme).where(Programme.id == programme_id).with_for_update())
     if programme is not None and full(programme, kecamatan, exclude_id):
         raise QuotaFull()
@@ -196,7 +206,19 @@ def too_small(programme: Programme | None, quota: int | None, quotas: dict[str, 
     for code, places in quotas.items():
         if (n := count(programme.id, code)) > places:
             small[code] = n
+    if quotas:  # a kecamatan left without a quota would leave its members outside the programme
+        for code, n in members_by_kecamatan(programme.id).items():
+            if code not in quotas:
+                small[code] = n
     return small
+
+
+def members_by_kecamatan(programme_id: int) -> dict[str, int]:
+    rows = db.session.execute(db.select(Registration.kecamatan_code, db.func.count(Registration.id))
+                              .where(Registration.programme_id == programme_id,
+                                     Registration.status.not_in(NOT_MEMBERS))
+                              .group_by(Registration.kecamatan_code))
+    return dict(rows.all())
 
 
 def start_export(programme: Programme, kecamatan: str | None, fmt: str, user) -> int:
