@@ -43,6 +43,7 @@ def create_app(config: dict | None = None):
     from outreach.main.views import bp as main_bp
     from outreach.offline.views import bp as offline_bp
     from outreach.privacy.views import bp as privacy_bp
+    from outreach.programmes.views import bp as programmes_bp
     from outreach.receipts.views import bp as receipts_bp
     from outreach.review.views import bp as review_bp
     from outreach.status.views import bp as status_bp
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

@@ -1,6 +1,7 @@
-"""Flask commands: `users`, `regions`, `retention` and `demo`."""
+"""Flask commands: `users`, `regions`, `programmes`, `retention` and `demo`."""
 import secrets
 import socket
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,17 +12,21 @@ from werkzeug.serving import run_simple
 
 from outreach import demo as demo_data
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
+from outreach.domain.clock import local_today
+from outreach.domain.contribution import FUNDING, FUNDING_ALIASES, SELF, parse_month
+from outreach.domain.money import parse_rupiah
 from outreach.domain.phone import normalise_mobile
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
-from outreach.models import Region, User
+from outreach.models import Programme, Region, User
 from outreach.models.types import utcnow
-from outreach.services import erasure, kpj_import, login_sessions
+from outreach.services import erasure, kpj_import, login_sessions, programmes
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
 regions_cli = AppGroup("regions", help="Kemendagri region lists.")
 retention_cli = AppGroup("retention", help="Erase personal data whose retention has ended (UU PDP).")
+programmes_cli = AppGroup("programmes", help="Funding programmes: a budget paying a cohort's contributions.")
 
 DEMO_ACCOUNTS = (
     # username, password, role, full name, kecamatan (Toboali)
@@ -114,6 +119,58 @@ def load_regions_command():
     click.echo("regions: {added} added, {updated} updated, {total} in all".format(**counts))
 
 
+PAYERS = [code for code in FUNDING if code != SELF] + list(FUNDING_ALIASES)
+
+
+@programmes_cli.command("create")
+@click.argument("name")
+@click.option("--payer", type=click.Choice(PAYERS), required=True, help="Who pays (apbd: apbd_kabupaten).")
+@click.option("--first-month", required=True, help="The first month paid, YYYY-MM.")
+@click.option("--months", type=click.IntRange(1, 60), required=True, help="How many months it pays.")
+@click.option("--budget", required=True, help="The budget in whole Rupiah, e.g. 178214400 or 178.214.400.")
+@click.option("--basis", help="Legal basis: SK Bupati or PKS number.")
+@click.option("--funder", help="The funder's name (agency, company, desa).")
+@click.option("--quota", type=click.IntRange(0), help="Members in all (default: no limit but the budget).")
+@click.option("--kecamatan-quota", "kecamatan_quotas", multiple=True, metavar="KECAMATAN=N",
+              help="Members in one kecamatan, e.g. 19.03.01=200; repeat. With any, only those kecamatan may join.")
+@click.option("--with-jht", is_flag=True, help="It pays JHT too (default: JKK + JKM).")
+def create_programme(name, payer, first_month, months, budget, basis, funder, quota, kecamatan_quotas, with_jht):
+    """Record a programme; the last line printed is its id alone (for scripts)."""
+    month = parse_month(first_month)
+    if month is None:
+        raise click.BadParameter("a month as YYYY-MM, e.g. 2025-08", param_hint="--first-month")
+    amount = parse_rupiah(budget)
+    if amount is None or amount < 0:
+        raise click.BadParameter("whole Rupiah, e.g. 178214400", param_hint="--budget")
+    quotas = {}
+    for item in kecamatan_quotas:
+        code, _sep, places = item.partition("=")
+        if not places.isdigit():
+            raise click.BadParameter(f"{item!r}: KECAMATAN=N, e.g. 19.03.01=200", param_hint="--kecamatan-quota")
+        quotas[kecamatan_code(code)] = int(places)
+    values = {"name": " ".join(name.split()), "payer": FUNDING_ALIASES.get(payer, payer), "funder_name": funder,
+              "basis": basis, "first_month": date(*month, 1), "months": months, "with_jht": with_jht,
+              "budget": amount, "quota": quota}
+    if not values["name"]:
+        raise click.BadParameter("a name", param_hint="NAME")
+    programme = programmes.save(None, values, quotas, None)
+    db.session.commit()
+    click.echo(f"saved programme {programme.name} ({programme.payer}, {first_month}, {months} months)")
+    click.echo(programme.id)
+
+
+@programmes_cli.command("list")
+def list_programmes():
+    """List the programmes: id, payer, months, members (of the quota), budget, state."""
+    today = local_today()
+    for p in db.session.scalars(db.select(Programme).order_by(Programme.first_month, Programme.id)):
+        members = programmes.count(p.id)
+        quota = f"/{p.quota}" if p.quota is not None else ""
+        first, last = programmes.first_of(p), programmes.last_of(p)
+        click.echo(f"{p.id:<4} {p.payer:<15} {first[0]:04d}-{first[1]:02d}..{last[0]:04d}-{last[1]:02d} "
+                   f"{members}{quota:<8} Rp{p.budget:<14} {programmes.state_of(p, today):<9} {p.name}")
+
+
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
 def retention_run(dry_run):
@@ -198,6 +255,9 @@ def demo(port, host, no_serve):
     made = demo_data.seed(demo_teams(accounts["officer"], accounts["coordinator"], accounts["admin"]))
     db.session.commit()
     click.echo(f"demo registrations: {made} created" if made else "demo registrations: already there")
+    if made:
+        click.echo(f"demo programmes: {demo_data.ENDED_PROGRAMME['name']} (ended, {demo_data.COHORT} members), "
+                   "and a sponsor's programme open now (/program)")
     if not no_serve:
         click.echo(f"serving on http://{host}:{port}/")
         # app.run() refuses to block inside the flask CLI; serve with werkzeug directly.
@@ -208,4 +268,5 @@ def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(programmes_cli)
     app.cli.add_command(demo)

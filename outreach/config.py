@@ -67,6 +67,18 @@ def months(name: str, default: int) -> int:
     return int(raw)
 
 
+def switch(name: str, default: bool = False) -> bool:
+    """A yes/no setting: 1/true/yes/on or 0/false/no/off; anything else is refused rather than guessed."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise RuntimeError(f"{name} must be true or false, not {raw!r}")
+
+
 def from_env(instance_path: str) -> dict:
     env = environment(os.environ.get("OUTREACH_ENV"))
     production = env == "production"
@@ -120,6 +132,12 @@ def from_env(instance_path: str) -> dict:
         "BPU_MIN_AGE": int(os.environ.get("BPU_MIN_AGE", 15)),
         "BPU_ADULT_AGE": int(os.environ.get("BPU_ADULT_AGE", 18)),
         "BPU_MAX_AGE": int(os.environ.get("BPU_MAX_AGE", 65)),
+        # PP 50/2025 (data/bpu_rules.md): whether contributions paid from the village budget (APBDes / dana desa)
+        # get the discount, which excludes APBN and APBD; no source decides, so excluded unless set.
+        "APBDES_DISCOUNTED": switch("APBDES_DISCOUNTED"),
+        # Whether inter-island boatmen (Toboali–Lepar–Pongok) count as transport BPU for the discount; no source
+        # decides, so non-transport unless set.
+        "BOAT_TRANSPORT": switch("BOAT_TRANSPORT"),
         # Where receipts' QR codes point: the public address, e.g. https://bpu.bangkaselatankab.go.id
         # (a receipt printed behind a proxy must still point outward). Unset: the request's own host.
         "PUBLIC_BASE_URL": base_url,

@@ -6,21 +6,25 @@ the flags the enrollment would set (a migrant's NIK, a minor with a guardian, a 
 queue's flag filters show something. The rows hold together as real ones would: each desa is in its officer's
 kecamatan, a name fits the sex (and the NIK's birth day), numbers follow the dates, ages are counted on the day
 of registration, and every event, the receipt included, falls between that day and now.
+
+Two funding programmes come with them: the district's APBD cohort that paid six months (August 2025 – January
+2026, over: bpu_rules.md) with the workers it took in July 2025, and a company's CSR programme open now, which
+the recent rows paid by a sponsor belong to.
 """
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from outreach.domain import workflow
-from outreach.domain.contribution import contribution_for
 from outreach.domain.eligibility import check_age, name_key
-from outreach.domain.occupations import CODES, TRANSPORT
+from outreach.domain.clock import LOCAL_TZ
+from outreach.domain.occupations import CODES
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.labels import CONSENT_VERSION
-from outreach.models import CoverageTarget, Region, Registration, RegistrationEvent
+from outreach.models import CoverageTarget, Programme, Region, Registration, RegistrationEvent
 from outreach.models.types import utcnow
-from outreach.services import receipts
+from outreach.services import receipts, tariff
 from outreach.services.registrations import next_number
 
 # Given and second names by sex: "Budi Aminah" or a woman called Hendra would make a newcomer doubt the data.
@@ -49,6 +53,30 @@ RETURN_NOTES = {"incomplete": "DATA DEMO: alamat belum lengkap (RT/RW)", "nik_mi
 REJECTED = ["duplicate", "withdrew", "already_participant", "invalid_nik"]
 RETURNED_BEFORE_SUBMISSION = [code for code in workflow.RETURN_REASONS if code != "branch_fix"]
 MIGRANT_KECAMATAN = ["320101", "167101", "337401"]  # Cibinong (Bogor), Palembang, Semarang: pekerja pendatang
+# The programmes: the APBD cohort of 2025 (1,768 workers × Rp16.800 × 6 months), over; a CSR programme open now.
+ENDED_PROGRAMME = dict(name="Pekerja rentan APBD Kabupaten 2025", payer="apbd_kabupaten",
+                       funder_name="Pemerintah Kabupaten Bangka Selatan", basis="SK Bupati (DATA DEMO)",
+                       first_month=date(2025, 8, 1), months=6, with_jht=False, budget=178_214_400, quota=1768)
+COHORT = 24  # of the sample rows: registered in July 2025 and paid for by the APBD cohort
+
+
+def open_programme(today: date) -> dict:
+    """A company's programme that began last month and runs a year."""
+    first = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    return dict(name=f"CSR PT Timah {first.year}", payer="sponsor", funder_name="PT Timah Tbk (DATA DEMO)",
+                basis="PKS (DATA DEMO)", first_month=first, months=12, with_jht=False, budget=40_320_000, quota=200)
+
+
+def seed_programmes(now: datetime) -> tuple[Programme, Programme]:
+    made = []
+    for values in (ENDED_PROGRAMME, open_programme(now.astimezone(LOCAL_TZ).date())):
+        programme = db.session.scalar(db.select(Programme).where(Programme.name == values["name"]))
+        if programme is None:
+            programme = Programme(**values)
+            db.session.add(programme)
+        made.append(programme)
+    db.session.flush()
+    return made[0], made[1]
 
 
 def history(status: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -77,11 +105,15 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
     villages = db.session.scalars(db.select(Region).where(Region.level == "village", Region.parent_code.in_(teams))
                                   .order_by(Region.code)).all()
     now = utcnow()
+    ended, running = seed_programmes(now)
     # Dates first, oldest first: numbers are handed out in date order, as the real counter does.
-    dates = sorted(now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600)) for _ in range(count))
+    dates = sorted(now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600)) for _ in range(count - COHORT))
+    july_2025 = sorted(datetime(2025, 7, rng.randint(1, 31), rng.randint(1, 9), rng.randint(0, 59), tzinfo=LOCAL_TZ)
+                       for _ in range(COHORT))
     used = set(db.session.scalars(db.select(Registration.nik)))
     earlier = []  # (full_name, sex, born, village) of rows made so far, for a few probable duplicates
-    for created in dates:
+    for created in july_2025 + dates:
+        cohort = created.year == 2025
         day_of_registration = created.date()
         village = rng.choice(villages)
         sex = rng.choice("MF")
@@ -108,11 +140,12 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         minor = "minor" in age_flags
         flags = {"migrant": ["outside_district"], "twin": ["probable_duplicate"]}.get(kind, []) + age_flags
         occupation = rng.choice(CODES[:8] * 3 + CODES[8:])
-        income = rng.choice(INCOMES)
-        programs = ["JKK", "JKM"] + (["JHT"] if rng.random() < 0.3 else [])
-        period = rng.choice([1, 1, 3, 6, 12])
-        funding = rng.choice(["self"] * 6 + ["apbd_kabupaten"] * 3 + ["sponsor"])
-        status = rng.choice(STATUSES)
+        income = 1_000_000 if cohort else rng.choice(INCOMES)  # the cohort: vulnerable workers
+        programs = ["JKK", "JKM"] + (["JHT"] if rng.random() < 0.3 and not cohort else [])
+        period = 6 if cohort else rng.choice([1, 1, 3, 6, 12])
+        funding = "apbd_kabupaten" if cohort else rng.choice(["self"] * 8 + ["sponsor"] * 2)
+        programme = ended if cohort else running if funding == "sponsor" else None
+        status = "active" if cohort else rng.choice(STATUSES)
         moves = history(status, rng)
         reasons = {}  # index of a move -> its reason code
         for n, (start, target) in enumerate(moves):
@@ -134,13 +167,13 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
             address=f"Dusun {rng.randint(1, 4)} RT 0{rng.randint(1, 9)}", village_code=village.code,
             kecamatan_code=kecamatan, occupation=occupation,
             occupation_other="Penjahit" if occupation == "lainnya" else None, monthly_income=income,
-            programs=programs, payment_period=period, funding=funding,
-            sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=person(("F" if sex == "M" else "M") if heir == "pasangan" else rng.choice("MF"), rng),
+            programs=programs, payment_period=period, funding=funding, programme_id=programme.id if programme else None,
+            heir_name=person(("F" if sex == "M" else "M") if heir == "pasangan" else rng.choice("MF"), rng),
             heir_relation=heir, consent_at=created, guardian_name=person(rng.choice("MF"), rng) if minor else None,
             guardian_relation="ibu" if minor else None, consent_method="read_aloud",
             consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=flags,
-            contribution=contribution_for(income, programs, period, created.date(), funding,
-                                          occupation in TRANSPORT).as_dict() | {"start": created.date().isoformat()},
+            contribution=tariff.contribution_for(income, programs, period, created.date(), funding,
+                                                 occupation).as_dict() | {"start": created.date().isoformat()},
             kpj=kpj, reason=workflow.reason_after(status, reasons.get(len(moves) - 1)),
             version=1 + len(moves) + edits, created_at=created, updated_at=created)
         db.session.add(r)

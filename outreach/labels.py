@@ -21,8 +21,10 @@ OCCUPATIONS = {
     "pedagang": _l("Pedagang"),
     "penambang_timah": _l("Penambang timah rakyat"),
     "pengrajin": _l("Pengrajin"),
-    "pengemudi_ojek": _l("Pengemudi ojek"),
-    "kurir": _l("Kurir"),
+    "pengemudi_ojek": _l("Pengemudi ojek (online, pangkalan)"),
+    "sopir": _l("Sopir (angkot, bus, truk, pikap, mobil)"),
+    "kurir": _l("Kurir paket / logistik"),
+    "pengemudi_perahu": _l("Motoris perahu antarpulau (penumpang, barang)"),
     "lainnya": _l("Lainnya"),
 }
 SEXES = {"M": _l("Laki-laki"), "F": _l("Perempuan")}
@@ -65,7 +67,12 @@ FLAGS = {
     "probable_duplicate": _l("Mungkin ganda: nama dan tanggal lahir sama di desa yang sama"),
     "consent_method_unrecorded": _l("Cara persetujuan tidak dicatat (dikirim dari halaman lama di ponsel): tanyakan petugas"),
     "guardian_relation_missing": _l("Hubungan orang tua/wali tidak dicatat (dikirim dari halaman lama di ponsel): tanyakan petugas"),
+    "employs_others": _l("Mempekerjakan orang lain: JKK, JKM dan JHT wajib (BPU pemberi kerja); pastikan dengan kantor cabang"),
+    "programme_missing": _l("Dibayar pihak lain tanpa program pembiayaan (dikirim dari halaman lama di ponsel): tanyakan petugas"),
 }
+# Funding programmes (outreach/domain/programmes.py).
+PROGRAMME_STATES = {"upcoming": _l("Belum mulai"), "running": _l("Berjalan"), "ended": _l("Sudah berakhir")}
+PROGRAMME_UNITS = {False: _l("JKK + JKM"), True: _l("JKK + JKM + JHT")}
 CONSENT_METHODS = {
     "read_aloud": _l("Dibacakan oleh petugas"),
     "read_by_worker": _l("Dibaca sendiri oleh pekerja"),
@@ -100,11 +107,14 @@ FIELDS = {
     "kecamatan_code": _l("Kecamatan"),
     "occupation": _l("Pekerjaan"),
     "occupation_other": _l("Pekerjaan lainnya"),
+    "second_occupation": _l("Pekerjaan kedua"),
+    "employs_others": _l("Mempekerjakan orang lain"),
     "work_location": _l("Lokasi kerja"),
     "monthly_income": _l("Penghasilan sebulan"),
     "programs": _l("Program"),
     "payment_period": _l("Masa iuran"),
     "funding": _l("Dibayar oleh"),
+    "programme_id": _l("Program pembiayaan"),
     "sponsor_name": _l("Nama sponsor"),
     "heir_name": _l("Nama ahli waris"),
     "heir_relation": _l("Hubungan ahli waris"),
@@ -138,6 +148,7 @@ AUDIT_ACTIONS = {
     "privacy_close": _l("menyelesaikan permintaan data pribadi"),
     "access_export": _l("mengekspor data pribadi untuk pekerja"),
     "erase": _l("menghapus data pribadi"),
+    "programme": _l("mencatat program pembiayaan"),
 }
 # The data-subject requests' register (outreach/domain/privacy.py).
 REQUEST_KINDS = {

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from outreach import labels
 from outreach.domain.money import format_rupiah
 from outreach.extensions import db
-from outreach.models import Region, User
+from outreach.models import Programme, Region, User
 
 EMPTY = "—"
-CODED = {"sex": labels.SEXES, "occupation": labels.OCCUPATIONS, "funding": labels.FUNDING,
+CODED = {"sex": labels.SEXES, "occupation": labels.OCCUPATIONS, "second_occupation": labels.OCCUPATIONS,
+         "funding": labels.FUNDING,
          "heir_relation": labels.HEIR_RELATIONS, "status": labels.STATUSES, "payment_period": labels.PERIODS,
          "flag": labels.FLAGS}
 PLACES = ("village_code", "kecamatan_code", "desa", "kecamatan")
@@ -51,6 +52,9 @@ def worded(name: str, value) -> str:
         return place_name(value)
     if name == "officer":
         return person_name(value)
+    if name == "programme_id":
+        programme = db.session.get(Programme, value) if isinstance(value, int) else None
+        return programme.name if programme else str(value)
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")
     if isinstance(value, list):
@@ -73,7 +77,7 @@ FILTERS = {
     "status": lambda: _("Status"), "kecamatan": lambda: _("Kecamatan"), "desa": lambda: _("Desa"),
     "occupation": lambda: _("Pekerjaan"), "officer": lambda: _("Petugas"), "funding": lambda: _("Dibayar oleh"),
     "date_from": lambda: _("Dari tanggal"), "date_to": lambda: _("Sampai tanggal"), "flag": lambda: _("Tanda"),
-    "q": lambda: _("Pencarian"),
+    "q": lambda: _("Pencarian"), "programme": lambda: _("Program pembiayaan"),
 }
 
 

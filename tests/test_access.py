@@ -4,9 +4,11 @@ Visitors: anonymous; the officer who owns the registration and visit; another of
 kecamatan; the coordinator of that kecamatan; a coordinator of another kecamatan; an administrator.
 A new route fails test_every_route_is_classified until it is placed in ACCESS.
 """
+from datetime import date
+
 import pytest
 
-from tests.conftest import LEPAR, Auth
+from tests.conftest import LEPAR, TOBOALI, Auth
 from tests.enrollment import worker
 
 EVERYONE = {"owner", "officer2", "coord", "coord_other", "admin"}
@@ -57,6 +59,11 @@ ACCESS = {
     "privacy.erase": {"coord", "admin"},
     "privacy.access_page": {"coord", "admin"},
     "privacy.access_json": {"coord", "admin"},
+    "programmes.index": {"coord", "coord_other", "admin"},
+    "programmes.create": {"admin"},
+    "programmes.edit": {"admin"},
+    "programmes.show": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
+    "programmes.export_members": {"coord", "admin"},
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 
@@ -70,22 +77,26 @@ def world(app, officer, visit_id, make_user, users):
               "admin": "admin1"}
     with app.app_context():  # a data-subject request about the registration (Toboali)
         from outreach.extensions import db
-        from outreach.models import PrivacyRequest, Registration
+        from outreach.models import PrivacyRequest, Programme, ProgrammeQuota, Registration
         from outreach.models.types import utcnow
         r = db.session.scalar(db.select(Registration).where(Registration.number == number))
         request = PrivacyRequest(registration_id=r.id, kecamatan_code=r.kecamatan_code, kind="access",
                                  identified_by="in_person", received_at=utcnow(), due_at=utcnow(),
                                  recorded_by=users["coordinator"])
         db.session.add(request)
+        programme = Programme(name="APBD Toboali", payer="apbd_kabupaten", first_month=date(2026, 1, 1), months=12,
+                              budget=1_000_000, quotas=[ProgrammeQuota(kecamatan_code=TOBOALI, quota=10)])
+        db.session.add(programme)
         db.session.commit()
-        request_id = request.id
+        request_id, programme_id = request.id, programme.id
     return {"number": number, "visit_id": visit_id, "user_id": users["officer"], "logins": logins,
-            "request_id": request_id}
+            "request_id": request_id, "programme_id": programme_id}
 
 
 def routes(app, world):
     args = {"user_id": world["user_id"], "code": "en", "filename": "app.css", "visit_id": world["visit_id"],
-            "number": world["number"], "token": "x" * 32, "fmt": "csv", "request_id": world["request_id"]}
+            "number": world["number"], "token": "x" * 32, "fmt": "csv", "request_id": world["request_id"],
+            "programme_id": world["programme_id"]}
     for rule in app.url_map.iter_rules():
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, method, rule.build({k: args[k] for k in rule.arguments})[1]

@@ -38,7 +38,7 @@ def test_a_repeated_client_id_returns_the_same_registration(app, officer):
 
 
 def test_422_lists_errors_per_field_in_the_active_language(officer, client):
-    response = officer.api_post(api_worker(nik="1903015508900001", birth_date="1990-08-16", monthly_income=500_000,
+    response = officer.api_post(api_worker(nik="1903015508900001", birth_date="1990-08-16", monthly_income=-5,
                                            programs=["JHT"], payment_period=2, phone="12"))
     errors = response.get_json()["errors"]
     assert response.status_code == 422

@@ -63,6 +63,28 @@ def test_demo_prepares_accounts_it_prints(app):
     assert "demo registrations: already there" in again.output
 
 
+def test_demo_has_a_programme_that_has_ended_with_its_members(app):
+    """The district's APBD cohort, August 2025 – January 2026: its members registered in July 2025, and the
+    programme's page shows them."""
+    from datetime import date
+
+    from outreach.models import Programme
+    from outreach.services import programmes
+    assert app.test_cli_runner().invoke(args=["demo", "--no-serve"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["demo", "--no-serve"]).exit_code == 0  # no second copy
+    with app.app_context():
+        rows = db.session.scalars(db.select(Programme).order_by(Programme.first_month)).all()
+        ended, running = rows
+        assert (ended.payer, ended.first_month, ended.months) == ("apbd_kabupaten", date(2025, 8, 1), 6)
+        assert programmes.state_of(ended, date(2026, 11, 26)) == "ended"
+        members = db.session.scalars(programmes.members(ended.id)).all()
+        assert len(members) == 24 and all(r.funding == "apbd_kabupaten" and r.status == "active" for r in members)
+        assert all(r.created_at.astimezone().date() < date(2025, 8, 2) for r in members)
+        assert programmes.summary(ended).committed == 24 * 6 * 16_800  # APBD-paid: never discounted
+        sponsored = db.session.scalars(db.select(Registration).where(Registration.funding == "sponsor")).all()
+        assert sponsored and all(r.programme_id == running.id for r in sponsored)
+
+
 def test_demo_is_refused_in_production(app):
     app.config["OUTREACH_ENV"] = "production"
     try:

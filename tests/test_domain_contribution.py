@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from outreach import ROOT
-from outreach.domain import contribution
+from outreach.domain import contribution, occupations
 from outreach.domain.contribution import bracket_base, brackets, browser_rules, contribution_for
 from outreach.domain.occupations import TRANSPORT
 
@@ -16,18 +16,26 @@ NOVEMBER_2026 = date(2026, 11, 24)
 
 
 @pytest.mark.parametrize("income, base", [
+    # the first bracket has no floor: an income under Rp1.000.000 pays on the minimum base (bpu_rules.md)
+    (0, 1_000_000), (1, 1_000_000), (500_000, 1_000_000), (999_999, 1_000_000),
     (1_000_000, 1_000_000), (1_099_999, 1_000_000), (1_100_000, 1_200_000), (1_299_999, 1_200_000),
     (2_000_000, 2_000_000), (2_699_999, 2_600_000), (2_700_000, 2_950_000), (3_000_000, 2_950_000),
     (9_200_000, 9_700_000), (20_199_999, 19_700_000), (20_200_000, 20_700_000), (20_700_000, 20_700_000),
+    # and the last no ceiling
+    (20_700_001, 20_700_000), (50_000_000, 20_700_000), (contribution.MAX_INCOME, 20_700_000),
 ])
 def test_bracket_base(income, base):
     assert bracket_base(income) == base
 
 
-@pytest.mark.parametrize("income", [0, 999_999, 20_700_001, -1])
+@pytest.mark.parametrize("income", [-1, -1_000_000])
 def test_income_out_of_bounds(income):
     with pytest.raises(ValueError):
         bracket_base(income)
+
+
+def test_a_low_income_pays_the_minimum_package():
+    assert contribution_for(400_000, {"JKK", "JKM"}, 1, BEFORE_DISCOUNT).first_month_total == 16_800
 
 
 def test_thirty_three_brackets():
@@ -63,6 +71,49 @@ def test_contribution(income, programs, months, start, funding, transport, month
     assert c.monthly_normal_total == normal
     assert all(isinstance(v, int) for m in c.months for v in m.values())
     assert c.discount_applied is (period < normal * months)
+
+
+APBDES, STATE = ("apbdes",), ("apbd_kabupaten", "apbd_provinsi", "apbn")
+
+
+@pytest.mark.parametrize("funding, apbdes_discounted, discounted", [
+    # APBN and both APBD never get the PP 50/2025 discount ("melalui APBN atau APBD"); the worker and sponsors do
+    *[(payer, setting, False) for payer in STATE for setting in (False, True)],
+    *[(payer, setting, True) for payer in ("self", "sponsor") for setting in (False, True)],
+    # the village budget: decided by the district's setting, excluded by default
+    ("apbdes", False, False), ("apbdes", True, True),
+])
+def test_who_gets_the_discount_is_data(funding, apbdes_discounted, discounted):
+    excluded = contribution.undiscounted(apbdes_discounted)
+    c = contribution_for(1_000_000, {"JKK", "JKM"}, 1, NOVEMBER_2026, funding, excluded=excluded)
+    assert c.first_month_total == (8_400 if discounted else 16_800)
+    assert (c.as_dict()["discount_until"] is not None) is discounted
+    assert contribution.undiscounted() == contribution.BUDGET_FUNDED == STATE + APBDES
+
+
+@pytest.mark.parametrize("occupation, boat_transport, transport", [
+    ("pengemudi_ojek", False, True), ("sopir", False, True), ("kurir", False, True),
+    ("nelayan", False, False), ("petani", False, False), ("pedagang", False, False), ("pekebun", True, False),
+    # inter-island boatmen: the district's setting, non-transport by default
+    ("pengemudi_perahu", False, False), ("pengemudi_perahu", True, True),
+])
+def test_which_work_is_transport_is_data(occupation, boat_transport, transport):
+    assert (occupation in occupations.transport_codes(boat_transport)) is transport
+    # February 2026: only transport work is discounted yet
+    c = contribution_for(1_000_000, {"JKK", "JKM"}, 1, date(2026, 2, 1), "self",
+                         transport=occupation in occupations.transport_codes(boat_transport))
+    assert c.first_month_total == (8_400 if transport else 16_800)
+
+
+@pytest.mark.parametrize("first, months, funding, totals", [
+    # a programme's months, any number of them: the APBD cohort of Aug 2025–Jan 2026, no discount at all
+    ((2025, 8), 6, "apbd_kabupaten", [16_800] * 6),
+    # a sponsor's 10 months from February 2026: full until March, halved April–November
+    ((2026, 2), 10, "sponsor", [16_800] * 2 + [8_400] * 8),
+    ((2026, 12), 2, "apbdes", [16_800] * 2),
+])
+def test_month_totals_of_any_length(first, months, funding, totals):
+    assert contribution.month_totals(999_000, {"JKK", "JKM"}, first, months, funding) == totals
 
 
 def test_as_dict_is_plain_integers():
@@ -141,6 +192,12 @@ def test_the_browser_gets_the_brackets_transport_work_and_first_month():
     rules = as_json(browser_rules(NOVEMBER_2026))
     assert rules["brackets"] == [[lowest, base] for lowest, base, _label in brackets()]
     assert rules["transport"] == sorted(TRANSPORT) and rules["start"] == "2026-11"
+
+
+def test_the_browser_gets_the_settings_in_force():
+    rules = as_json(browser_rules(NOVEMBER_2026, excluded=contribution.undiscounted(True),
+                                  transport=occupations.transport_codes(True)))
+    assert rules["budgetFunded"] == list(STATE) and "pengemudi_perahu" in rules["transport"]
 
 
 def rule_numbers() -> set:

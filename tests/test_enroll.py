@@ -98,16 +98,16 @@ def income_options(page: str) -> list[tuple[str, str, bool]]:
 
 
 def test_income_is_chosen_from_the_33_brackets_of_the_regulation(officer, client, visit_id):
-    """PP 44/2015 Lampiran II: each bracket shows its income range and stores its base."""
+    """PP 44/2015 Lampiran II: each bracket shows its range and stores its base; the open first and last say so."""
     options = income_options(client.get(f"/kunjungan/{visit_id}/daftar").get_data(as_text=True))
     assert options[0] == ("", "— pilih —", False) and len(options) == 34
-    assert options[1][:2] == ("1000000", "Rp1.000.000 – Rp1.099.000")
+    assert options[1][:2] == ("1000000", "kurang dari Rp1.100.000 (dasar Rp1.000.000)")
     assert ("2950000", "Rp2.700.000 – Rp3.199.000", False) in options
-    assert options[-1][:2] == ("20700000", "≥ Rp20.200.000")
+    assert options[-1][:2] == ("20700000", "Rp20.200.000 ke atas")
     client.get("/bahasa/en?next=/")
     english = income_options(client.get(f"/kunjungan/{visit_id}/daftar").get_data(as_text=True))
     assert ("2950000", "Rp2,700,000 – Rp3,199,000", False) in english
-    assert english[-1][1] == "≥ Rp20,200,000"
+    assert (english[1][1], english[-1][1]) == ("under Rp1,100,000 (base Rp1,000,000)", "Rp20,200,000 and above")
 
 
 def test_a_bracket_chosen_is_saved_as_its_base_and_kept_when_the_form_comes_back(app, officer, visit_id):
@@ -180,7 +180,7 @@ def test_jkk_and_jkm_cannot_be_dropped_from_the_form(app, officer, visit_id):
     ({"nik": "1903011508120001", "birth_date": "2012-08-15", "sex": "M"}, "birth_date",
      "Pekerja harus berusia minimal 15 tahun."),
     ({"nik": "1903011508600001", "birth_date": "1960-08-15", "sex": "M"}, "birth_date",
-     "Peserta BPU harus berusia di bawah 65 tahun saat mendaftar."),
+     "Tidak dapat didaftarkan sebagai peserta BPU (ketentuan BPJS Ketenagakerjaan: belum berusia 65 tahun saat mendaftar). Untuk pengecualian, hubungi kantor cabang BPJS Ketenagakerjaan."),
     ({"nik": "1903011508100001", "birth_date": "2010-08-15", "sex": "M"}, "guardian_name",
      "Pekerja di bawah 18 tahun: isi nama orang tua atau wali yang menyetujui."),
     ({"full_name": " "}, "full_name", "Isi nama lengkap sesuai KTP."),
@@ -190,7 +190,7 @@ def test_jkk_and_jkm_cannot_be_dropped_from_the_form(app, officer, visit_id):
     ({"village_code": "11.01.01.2001"}, "village_code", "Pilih desa di Kabupaten Bangka Selatan."),
     ({"occupation": "astronot"}, "occupation", "Pilih pekerjaan dari daftar."),
     ({"occupation": "lainnya"}, "occupation_other", "Tuliskan pekerjaannya."),
-    ({"monthly_income": "999999"}, "monthly_income", "Penghasilan yang dilaporkan antara Rp1.000.000 dan Rp20.700.000 sebulan."),
+    ({"monthly_income": "1000000001"}, "monthly_income", "Penghasilan sebulan paling banyak Rp1.000.000.000: periksa angkanya."),
     ({"monthly_income": "1,5 juta"}, "monthly_income", "Tulis penghasilan dalam Rupiah utuh, mis. 1.500.000."),
     ({"payment_period": "2"}, "payment_period", "Pilih masa iuran: 1, 3, 6 atau 12 bulan."),
     ({"funding": "pemda"}, "funding", "Pilih siapa yang membayar iuran."),

@@ -12,7 +12,7 @@ from tests.enrollment import worker
 from tests.review_helpers import enroll, move
 
 CODES = ("full_name", "occupation", "heir_relation", "monthly_income", "village_code", "funding", "nelayan",
-         "orang_tua", "pasangan", "self", "apbd_kabupaten", "19.03.01.1002")
+         "orang_tua", "pasangan", "self", "apbd_kabupaten", "19.03.01.1002", "programme_id")
 
 
 def corrected(app, officer, visit_id, coordinator, client, auth):
@@ -21,8 +21,17 @@ def corrected(app, officer, visit_id, coordinator, client, auth):
     assert move(coordinator, number, "returned", reason="incomplete", note="Cek data").status_code == 302
     page = client.get(f"/pendaftaran/{number}/ubah").get_data(as_text=True)
     version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)[1]
+    with app.app_context():  # the regency's budget pays through a programme (issue 13)
+        from outreach.extensions import db
+        from outreach.models import Programme
+        programme = Programme(name="APBD 2026", payer="apbd_kabupaten", first_month=local_now().date().replace(day=1),
+                              months=6, budget=1_000_000)
+        db.session.add(programme)
+        db.session.commit()
+        programme_id = programme.id
     changes = worker(full_name="Siti Aminah Putri", village_code="19.03.01.1002", occupation="petani",
-                     monthly_income="1.500.000", funding="apbd", heir_relation="orang_tua")
+                     monthly_income="1.500.000", funding="apbd", heir_relation="orang_tua",
+                     programme_id=str(programme_id))
     response = client.post(f"/pendaftaran/{number}/ubah", data={**changes, "version": version,
                                                                "csrf_token": auth.token(), "submit": "x"})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -36,12 +45,13 @@ def test_the_histories_name_fields_and_word_their_values(app, officer, visit_id,
     for line in ("Nama lengkap: S*** A***** → S*** A***** P****", "Desa: Toboali → Teladan",
                  "Pekerjaan: Nelayan → Petani", "Penghasilan sebulan: Rp1.000.000 → Rp1.500.000",
                  "Dibayar oleh: Dibayar sendiri (mandiri) → Dibayar APBD Kabupaten (pekerja rentan)",
-                 "Hubungan ahli waris: Suami / istri → Orang tua"):
+                 "Program pembiayaan: — → APBD 2026", "Hubungan ahli waris: Suami / istri → Orang tua"):
         assert line in history, line
     assert not [code for code in CODES if code in history]
     own = html.unescape(client.get(f"/pendaftaran/{number}").get_data(as_text=True))
     own_history = own[own.index("Riwayat"):own.index("</section>", own.index("Riwayat"))]
-    assert "diubah: Nama lengkap, Desa, Pekerjaan, Penghasilan sebulan, Dibayar oleh, Hubungan ahli waris" in own_history
+    assert ("diubah: Nama lengkap, Desa, Pekerjaan, Penghasilan sebulan, Dibayar oleh, Program pembiayaan, "
+            "Hubungan ahli waris") in own_history
     assert not [code for code in CODES if code in own_history]
 
 

@@ -1,11 +1,12 @@
 """BPU contributions (iuran), in whole Rupiah. The numbers are data here, with their sources.
 
-PP 44/2015 as amended by PP 82/2019 and PP 46/2015 (data/bpu_rules.md):
+PP 44/2015 (JKK, JKM) as last amended by PP 49/2023, and PP 46/2015 (JHT) (data/bpu_rules.md):
 - JKK = 1% of the bracket base of the declared monthly income (Lampiran II, data/bpu_income_brackets.csv),
   at least Rp10.000 and at most Rp207.000; JKM = Rp6.800 flat; JHT (optional) = 2% of the same base.
-- Declared income from Rp1.000.000 to Rp20.700.000; periods of 1, 3, 6 or 12 months paid in advance.
+- Any declared income of Rp0 or more has a base: the first bracket has no floor (an income under Rp1.000.000
+  pays on the minimum base, Rp1.000.000), the last no ceiling. Periods of 1, 3, 6 or 12 months paid in advance.
 PP 50/2025: JKK and JKM halved for contribution months April–December 2026 (non-transport BPU) and
-January 2026–March 2027 (transport BPU), except when paid from APBN/APBD. Computed month by month.
+January 2026–March 2027 (transport BPU), except when paid "melalui APBN atau APBD". Computed month by month.
 Rounding: each programme's amount is rounded half-up to whole Rupiah before adding (integers only).
 """
 import csv
@@ -17,8 +18,10 @@ from functools import lru_cache
 from outreach.domain import occupations
 from outreach.domain.regions import DATA
 
-MIN_INCOME = 1_000_000
-MAX_INCOME = 20_700_000
+MIN_INCOME = 0  # the first bracket has no floor
+# Not a bracket's ceiling (the last has none): the most a declared monthly income may be, so that a typo of a few
+# extra zeros is caught and the amount fits its column.
+MAX_INCOME = 1_000_000_000
 JKK_PERMILLE, JHT_PERMILLE = 10, 20  # 1% and 2%, as thousandths so the arithmetic stays integer
 JKK_MIN, JKK_MAX = 10_000, 207_000
 JKM_FLAT = 6_800
@@ -31,11 +34,15 @@ DISCOUNT = {"non_transport": ((2026, 4), (2026, 12)), "transport": ((2026, 1), (
 # The payer (bpu_rules.md, "Not discounted"): the worker (mandiri), the regency's, the province's or the state's
 # budget, the village budget (APBDes / dana desa), or a company or other sponsor (CSR).
 FUNDING = ("self", "apbd_kabupaten", "apbd_provinsi", "apbn", "apbdes", "sponsor")
+SELF = "self"  # the worker pays (mandiri); every other payer pays through a funding programme
 # Codes that older pages and phones' queued entries still send, and what they mean now.
 FUNDING_ALIASES = {"apbd": "apbd_kabupaten"}
-# Contributions paid "melalui APBN atau APBD" get no PP 50/2025 discount (H); APBDes is not decided by any
-# source (L): excluded by default (the district's setting may include it), the safer error.
-BUDGET_FUNDED = ("apbd_kabupaten", "apbd_provinsi", "apbn", "apbdes")
+# Contributions paid "melalui APBN atau APBD" get no PP 50/2025 discount (H): always.
+STATE_BUDGET = ("apbd_kabupaten", "apbd_provinsi", "apbn")
+# Whether the village budget counts as APBN/APBD no source decides (L): a setting (APBDES_DISCOUNTED), excluded by
+# default, the safer error (an overpayment is credited forward, an underpayment lapses the cover).
+VILLAGE_BUDGET = "apbdes"
+BUDGET_FUNDED = STATE_BUDGET + (VILLAGE_BUDGET,)  # the payers without the discount, by default
 SPONSORED = "sponsor"  # the payer whose name is asked for
 
 
@@ -61,8 +68,8 @@ def brackets() -> tuple[tuple[int, int, str], ...]:
 
 
 def bracket_base(income: int) -> int:
-    """The base the contribution is computed on, for an income within bounds."""
-    if not MIN_INCOME <= income <= MAX_INCOME:
+    """The base the contribution is computed on, for any income of Rp0 or more (no floor, no ceiling)."""
+    if income < 0:
         raise ValueError("income out of bounds")
     base = brackets()[0][1]
     for lowest, bracket, _label in brackets():
@@ -71,8 +78,13 @@ def bracket_base(income: int) -> int:
     return base
 
 
-def discounted(month: tuple[int, int], kind: str, funding: str) -> bool:
-    if funding in BUDGET_FUNDED:
+def undiscounted(apbdes_discounted: bool = False) -> tuple[str, ...]:
+    """The payers whose contributions get no PP 50/2025 discount, given the district's APBDes setting."""
+    return STATE_BUDGET if apbdes_discounted else BUDGET_FUNDED
+
+
+def discounted(month: tuple[int, int], kind: str, funding: str, excluded=None) -> bool:
+    if funding in (BUDGET_FUNDED if excluded is None else excluded):
         return False
     first, last = DISCOUNT[kind]
     return first <= month <= last
@@ -172,45 +184,69 @@ def add_months(year: int, month: int, n: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def contribution_for(income: int, programs, months: int, start: date, funding: str = "self",
-                     transport: bool = False) -> Contribution:
-    """The contribution for `months` months paid from the month of `start`."""
+def normal_rates(base: int, programs) -> dict[str, int]:
+    """A month's amount per programme at the normal tariff, for a bracket base."""
     programs = set(programs)
     if not set(BASIC) <= programs or not programs <= set(PROGRAMS):
         raise ValueError("JKK and JKM always, JHT optional")
-    if months not in PERIODS:
-        raise ValueError("period must be 1, 3, 6 or 12 months")
-    if funding not in FUNDING:
-        raise ValueError("unknown funding")
-    base = bracket_base(income)
     normal = {
         "JKK": min(max(percent_of(base, JKK_PERMILLE), JKK_MIN), JKK_MAX),
         "JKM": JKM_FLAT,
     }
     if "JHT" in programs:
         normal["JHT"] = percent_of(base, JHT_PERMILLE)
+    return normal
+
+
+def charged(normal: dict[str, int], first: tuple[int, int], months: int, funding: str, transport: bool,
+            excluded=None) -> list[dict[str, int]]:
+    """Each of `months` months from `first`, per programme, at the rate in force for that month."""
+    if funding not in FUNDING:
+        raise ValueError("unknown funding")
     kind = "transport" if transport else "non_transport"
-    charged = []
+    out = []
     for n in range(months):
-        month = add_months(start.year, start.month, n)
-        cut = discounted(month, kind, funding)
-        charged.append({p: halve(a) if cut and p in BASIC else a for p, a in normal.items()})
-    return Contribution(base=base, monthly_normal=normal, months=tuple(charged), start=(start.year, start.month),
-                        discount_until=None if funding in BUDGET_FUNDED else DISCOUNT[kind][1])
+        cut = discounted(add_months(first[0], first[1], n), kind, funding, excluded)
+        out.append({p: halve(a) if cut and p in BASIC else a for p, a in normal.items()})
+    return out
 
 
-def browser_rules(start: date) -> dict:
+def month_totals(income: int, programs, first: tuple[int, int], months: int, funding: str,
+                 transport: bool = False, excluded=None) -> list[int]:
+    """What each of any number of months from `first` costs (a funding programme's months, say)."""
+    normal = normal_rates(bracket_base(income), programs)
+    return [sum(m.values()) for m in charged(normal, first, months, funding, transport, excluded)]
+
+
+def contribution_for(income: int, programs, months: int, start: date, funding: str = "self",
+                     transport: bool = False, excluded=None) -> Contribution:
+    """The contribution for `months` months paid from the month of `start`. `excluded`: the payers without the
+    discount (undiscounted(), from the district's setting); by default BUDGET_FUNDED."""
+    if months not in PERIODS:
+        raise ValueError("period must be 1, 3, 6 or 12 months")
+    base = bracket_base(income)
+    normal = normal_rates(base, programs)
+    first = (start.year, start.month)
+    months_charged = charged(normal, first, months, funding, transport, excluded)
+    no_discount = funding in (BUDGET_FUNDED if excluded is None else excluded)
+    return Contribution(base=base, monthly_normal=normal, months=tuple(months_charged), start=first,
+                        discount_until=None if no_discount else DISCOUNT["transport" if transport else "non_transport"][1])
+
+
+def browser_rules(start: date, excluded=None, transport=None) -> dict:
     """Every rule above, for the form's script to show the figure the server would (offline too) without a
     rule typed a second time in JavaScript; sent as JSON. Keys are the constants' names in camelCase (a test
     holds every constant to it). `start` is the first contribution month: today's for a new registration, the
-    registration's own when correcting it."""
+    registration's own when correcting it. `excluded` and `transport`: the payers without the discount and the
+    transport occupations under the district's settings (by default BUDGET_FUNDED and occupations.TRANSPORT)."""
     return {
         "minIncome": MIN_INCOME, "maxIncome": MAX_INCOME,
         "jkkPermille": JKK_PERMILLE, "jhtPermille": JHT_PERMILLE, "jkkMin": JKK_MIN, "jkkMax": JKK_MAX,
         "jkmFlat": JKM_FLAT, "periods": PERIODS, "programs": PROGRAMS, "basic": BASIC, "discount": DISCOUNT,
-        "funding": FUNDING, "fundingAliases": FUNDING_ALIASES, "budgetFunded": BUDGET_FUNDED, "sponsored": SPONSORED,
-        "otherOccupation": occupations.OTHER,
+        "funding": FUNDING, "fundingAliases": FUNDING_ALIASES, "stateBudget": STATE_BUDGET,
+        "villageBudget": VILLAGE_BUDGET, "budgetFunded": BUDGET_FUNDED if excluded is None else tuple(excluded),
+        "sponsored": SPONSORED, "self": SELF, "otherOccupation": occupations.OTHER,
         "brackets": [[lowest, base] for lowest, base, _label in brackets()],
-        "transport": sorted(occupations.TRANSPORT),
+        "transport": sorted(occupations.TRANSPORT if transport is None else transport),
         "start": start.strftime("%Y-%m"),
     }

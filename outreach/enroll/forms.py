@@ -1,5 +1,6 @@
 """The visit and registration forms. They render and carry the CSRF token; the rules live in
 outreach.services.checks, shared with the JSON API, so no field validators here."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -13,14 +14,18 @@ from outreach import labels
 
 def income_choices(locale: str) -> list[SelectChoice]:
     """The 33 income brackets of PP 44/2015 Lampiran II (data/bpu_rules.md: offer these rather than a free
-    amount), each shown as its range in Rupiah and carrying its base, the income that is stored."""
+    amount), each shown as its range in Rupiah and carrying its base, the income that is stored. The first has
+    no floor (an income under Rp1.000.000 pays on the minimum base), the last no ceiling: both say so."""
     rows = brackets()
     choices = [SelectChoice("", _l("— pilih —"))]
     for i, (low, base, _label) in enumerate(rows):
-        if i + 1 < len(rows):  # as the regulation writes them: up to a thousand below the next bracket
+        if i == 0:
+            text = _("kurang dari %(next)s (dasar %(base)s)", next=format_rupiah(rows[1][0], locale),
+                     base=format_rupiah(base, locale))
+        elif i + 1 < len(rows):  # as the regulation writes them: up to a thousand below the next bracket
             text = f"{format_rupiah(low, locale)} – {format_rupiah(rows[i + 1][0] - 1_000, locale)}"
         else:
-            text = f"≥ {format_rupiah(low, locale)}"  # the regulation's top bracket has no upper bound
+            text = _("%(low)s ke atas", low=format_rupiah(low, locale))
         choices.append(SelectChoice(str(base), text))
     return choices
 
@@ -71,6 +76,11 @@ class RegistrationForm(FlaskForm):
     village_code = SelectField(_l("Desa / kelurahan tempat tinggal"), validate_choice=False)
     occupation = SelectField(_l("Pekerjaan"), choices=select(labels.OCCUPATIONS), validate_choice=False)
     occupation_other = StringField(_l("Pekerjaan lainnya"), description=_l("Diisi bila memilih \"Lainnya\"."), render_kw={"maxlength": 80})
+    second_occupation = SelectField(_l("Pekerjaan kedua (tidak wajib)"), validate_choice=False,
+                                    choices=[SelectChoice("", _l("— tidak ada —"))] + select(labels.OCCUPATIONS))
+    employs_others = RadioField(_l("Mempekerjakan orang lain?"), choices=[SelectChoice("no", _l("Tidak")), SelectChoice("yes", _l("Ya"))],
+                                validate_choice=False, default="no",
+                                description=_l("Bila ya, JHT wajib diikutkan dan koordinator memeriksanya."))
     work_location = StringField(_l("Lokasi kerja (tidak wajib)"), description=_l("Mis. nama pelabuhan, kebun atau pasar."), render_kw={"maxlength": 120})
     # choices (the 33 brackets) are set per request, in the active language's number format
     monthly_income = SelectField(_l("Penghasilan sebulan (Rupiah)"), validate_choice=False,
@@ -78,7 +88,10 @@ class RegistrationForm(FlaskForm):
     programs = SelectMultipleField(_l("Program"), choices=select(labels.PROGRAMS), validate_choice=False)
     payment_period = RadioField(_l("Masa iuran dibayar di muka"), choices=select(labels.PERIODS), validate_choice=False, default="1")
     funding = RadioField(_l("Iuran dibayar oleh"), choices=select(labels.FUNDING), validate_choice=False, default="self")
-    sponsor_name = StringField(_l("Nama sponsor"), description=_l("Diisi bila iuran dibayar sponsor lain."), render_kw={"maxlength": 120})
+    # choices (the open programmes of the officer's kecamatan) are set per request
+    programme_id = SelectField(_l("Program pembiayaan"), validate_choice=False,
+                               description=_l("Bila iuran tidak dibayar sendiri: program yang membayarnya (dicatat admin)."))
+    sponsor_name = StringField(_l("Nama sponsor"), description=_l("Diisi bila iuran dibayar sponsor lain tanpa program pembiayaan."), render_kw={"maxlength": 120})
     heir_name = StringField(_l("Nama ahli waris"), render_kw={"autocomplete": "off", "maxlength": 120})
     heir_relation = SelectField(_l("Hubungan dengan pekerja"), choices=[SelectChoice("", _l("— pilih —"))] + select(labels.HEIR_RELATIONS), validate_choice=False)
     heir_phone = StringField(_l("Nomor HP ahli waris (tidak wajib)"), render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off", "maxlength": 20})
@@ -99,7 +112,9 @@ class RegistrationForm(FlaskForm):
         data = {name: self[name].data for name in (
             "nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
             "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
-            "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent", "notes")}
+            "heir_name", "heir_relation", "heir_phone", "guardian_name", "consent", "notes", "employs_others")}
+        data["second_occupation"] = self.second_occupation.data or None
+        data["programme_id"] = self.programme_id.data or ""  # "" is "nothing chosen": required for a payer
         # Sent as "" when nothing is chosen: required, unlike a key an older phone page never sent (the API).
         data["guardian_relation"] = self.guardian_relation.data or ""
         data["consent_method"] = self.consent_method.data or ""

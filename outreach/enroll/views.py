@@ -8,15 +8,14 @@ from wtforms.fields.choices import SelectChoice
 
 from outreach import labels
 from outreach.domain.clock import local_today
-from outreach.domain.contribution import browser_rules
 from outreach.domain.workflow import STATUSES
 from outreach.enroll.forms import CloseVisitForm, RegistrationForm, VisitForm, bracket_value, income_choices
 from outreach.extensions import db
 from outreach.inputs import as_int
-from outreach.models import Registration, Visit
+from outreach.models import Programme, Registration, Visit
 from outreach.models.types import utcnow
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import registrations, worklist
+from outreach.services import programmes, registrations, tariff, worklist
 from outreach.services.access import duplicate_link, registration_for
 from outreach.services.checks import Checked
 from outreach.services.regions import village_choices
@@ -94,8 +93,23 @@ def close_visit(visit_id: int):
     return redirect(url_for("enroll.visits"))
 
 
+def programme_choices(kecamatan: str | None, day, current: int | None = None) -> list[SelectChoice]:
+    """The programmes open to the kecamatan's workers on `day` (and the one a corrected registration is in,
+    even if it has ended since), each carrying its payer for the form's script to show only the payer's own."""
+    found = programmes.open_for(kecamatan, day)
+    if current and current not in {p.id for p in found}:
+        found += [p for p in [db.session.get(Programme, current)] if p]
+    return [SelectChoice("", _("— pilih program —"))] + [
+        SelectChoice(str(p.id), f"{p.name} · {labels.FUNDING[p.payer]} · "
+                     f"{labels.months_text(programmes.first_of(p), programmes.last_of(p), short=True)}",
+                     render_kw={"data-payer": p.payer}) for p in found]
+
+
 def render_form(form: RegistrationForm, checked: Checked | None, today, **context):
     form.monthly_income.choices = income_choices(str(get_locale()))
+    current = context["registration"].programme_id if context.get("registration") else None
+    kecamatan = context["registration"].kecamatan_code if context.get("registration") else current_user.kecamatan_code
+    form.programme_id.choices = programme_choices(kecamatan, today, current)
     form.monthly_income.data = bracket_value(form.monthly_income.data)  # the bracket the amount falls in
     duplicate = checked.duplicate if checked else None
     # A correction shows the text its worker consented to; a new registration, the text in force.
@@ -103,7 +117,7 @@ def render_form(form: RegistrationForm, checked: Checked | None, today, **contex
     return render_template("enroll/register.html", form=form, checked=checked, consent_version=version,
                            consent_sections=labels.consent_sections(version, current_app.config),
                            guardian_text=labels.GUARDIAN_TEXT,
-                           rules=browser_rules(today),
+                           rules=tariff.browser_rules(today),
                            duplicate_url=duplicate_link(me(), duplicate) if duplicate else None, **context)
 
 
@@ -203,6 +217,8 @@ def edit(number: str):
         form.heir_phone.data = "0" + registration.heir_phone[3:] if registration.heir_phone else ""
         form.monthly_income.data = str(registration.monthly_income)
         form.payment_period.data = str(registration.payment_period)
+        form.employs_others.data = "yes" if registration.employs_others else "no"
+        form.programme_id.data = str(registration.programme_id or "")
         form.consent.data = True
         form.version.data = registration.version
         return render_form(form, None, day, registration=registration)

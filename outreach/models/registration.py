@@ -106,6 +106,7 @@ class Registration(db.Model):
 
     officer: Mapped[User] = relationship()
     visit: Mapped[Visit | None] = relationship()
+    programme = relationship("Programme")  # models/payment.py
     village: Mapped[Region] = relationship(foreign_keys=[village_code])
     events: Mapped[list["RegistrationEvent"]] = relationship(
         back_populates="registration", order_by="RegistrationEvent.id")

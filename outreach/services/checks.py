@@ -17,23 +17,25 @@ from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.money import format_rupiah, parse_rupiah
 from outreach.domain.nik import parse_nik
 from outreach.domain.occupations import CODES as OCCUPATION_CODES
-from outreach.domain.occupations import OTHER, TRANSPORT
+from outreach.domain.occupations import OTHER
 from outreach.domain.phone import normalise_mobile
 from outreach.domain.regions import all_regions, in_district
 from outreach.extensions import db
+from outreach.inputs import MAX_ID
 from outreach.models import Registration
+from outreach.services import programmes, tariff
 
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code",
-          "occupation", "occupation_other", "work_location", "monthly_income", "programs", "payment_period",
-          "funding", "sponsor_name", "heir_name", "heir_relation", "heir_phone", "guardian_name",
+          "occupation", "occupation_other", "second_occupation", "employs_others", "work_location", "monthly_income",
+          "programs", "payment_period", "funding", "programme_id", "sponsor_name", "heir_name", "heir_relation", "heir_phone", "guardian_name",
           "guardian_relation", "consent", "consent_method", "notes")
 LIMITS = {"full_name": 120, "birth_place": 80, "address": 250, "occupation_other": 80, "work_location": 120,
           "sponsor_name": 120, "heir_name": 120, "guardian_name": 120, "notes": 1000}
 TRUE = {True, "1", "y", "yes", "on", "true"}
 # What JSON type each field must have; anything else is a field error, never a crash further down.
-NUMBERS = ("monthly_income", "payment_period")  # whole numbers, or their digits as text (the HTML form)
+NUMBERS = ("monthly_income", "payment_period", "programme_id")  # whole numbers, or their digits as text (the form)
 LISTS = ("programs",)
-FLAGS = ("consent",)  # a boolean, or the text a checkbox sends
+FLAGS = ("consent", "employs_others")  # a boolean, or the text a checkbox or a yes/no choice sends
 TEXTS = tuple(f for f in FIELDS if f not in NUMBERS + LISTS + FLAGS)
 
 
@@ -60,12 +62,12 @@ def is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def months_of(raw) -> int | None:
-    """A payment period given as a whole number, or its digits as the form sends them ("3")."""
+def months_of(raw, digits: int = 2) -> int | None:
+    """A payment period (or an id) given as a whole number, or its digits as the form sends them ("3")."""
     if is_whole(raw):
         return raw
     text = raw.strip() if isinstance(raw, str) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 2 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
 
 
 def wrong_types(data: dict) -> dict[str, str]:
@@ -87,15 +89,16 @@ def wrong_types(data: dict) -> dict[str, str]:
     return wrong
 
 
-def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
+def check(data: dict, today: date, exclude_id: int | None = None, programme_id: int | None = None) -> Checked:
     """Validate the raw fields of a registration; `exclude_id` is the registration being edited.
 
     `today` is the day the registration counts from: today for a new one, the registration's own day
     when correcting one (the age it had then, the contribution months it started with).
 
     How consent was given is asked of new registrations only (a correction does not consent again). The API
-    is a contract: an entry queued on a phone by an older page lacks consent_method and guardian_relation, and
-    is taken with a flag for the coordinator; sent empty (the form's own "nothing chosen"), they are required."""
+    is a contract: an entry queued on a phone by an older page lacks consent_method, guardian_relation and
+    programme_id, and is taken with a flag for the coordinator; sent empty (the form's own "nothing chosen"), they
+    are required. `programme_id`: the programme a corrected registration is in already (kept after it closed)."""
     c = Checked()
     err, values = c.errors, c.values
     wrong = wrong_types(data)
@@ -134,7 +137,9 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
         elif problem == "under_min":
             err["birth_date"].append(_("Pekerja harus berusia minimal %(n)s tahun.", n=cfg["BPU_MIN_AGE"]))
         elif problem == "over_max":
-            err["birth_date"].append(_("Peserta BPU harus berusia di bawah %(n)s tahun saat mendaftar.", n=cfg["BPU_MAX_AGE"]))
+            err["birth_date"].append(_("Tidak dapat didaftarkan sebagai peserta BPU (ketentuan BPJS Ketenagakerjaan: "
+                                       "belum berusia %(n)s tahun saat mendaftar). Untuk pengecualian, hubungi "
+                                       "kantor cabang BPJS Ketenagakerjaan.", n=cfg["BPU_MAX_AGE"]))
         c.flags.extend(age_flags)
     sex = data.get("sex")
     values["sex"] = sex if sex in codes.SEXES else None
@@ -163,18 +168,26 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     text("occupation_other", _("Tuliskan pekerjaannya.") if occupation == OTHER else None)
     if occupation != OTHER:
         values["occupation_other"] = None
+    second = data.get("second_occupation") or None  # up to two occupations (bpu_rules.md)
+    values["second_occupation"] = second if second in OCCUPATION_CODES and second != occupation else None
+    if second is not None and second not in OCCUPATION_CODES:
+        err["second_occupation"].append(_("Pilih pekerjaan kedua dari daftar, atau kosongkan."))
+    elif second is not None and second == occupation:
+        err["second_occupation"].append(_("Pekerjaan kedua sama dengan pekerjaan utama: pilih yang lain, atau kosongkan."))
+    # BPU who employ others must take JHT too (Permenaker 5/2021): recorded, and flagged for the coordinator.
+    values["employs_others"] = data.get("employs_others") in TRUE
+    if values["employs_others"]:
+        c.flags.append("employs_others")
     text("work_location")
     income = parse_rupiah(data.get("monthly_income"))
     values["monthly_income"] = income
     if data.get("monthly_income") is None or data.get("monthly_income") == "":
         err["monthly_income"].append(_("Isi penghasilan sebulan."))
-    elif income is None:
+    elif income is None or income < rules.MIN_INCOME:  # any income of Rp0 or more has a bracket
         err["monthly_income"].append(_("Tulis penghasilan dalam Rupiah utuh, mis. 1.500.000."))
-    elif not rules.MIN_INCOME <= income <= rules.MAX_INCOME:
-        locale = str(get_locale())
-        err["monthly_income"].append(_("Penghasilan yang dilaporkan antara %(min)s dan %(max)s sebulan.",
-                                       min=format_rupiah(rules.MIN_INCOME, locale),
-                                       max=format_rupiah(rules.MAX_INCOME, locale)))
+    elif income > rules.MAX_INCOME:
+        err["monthly_income"].append(_("Penghasilan sebulan paling banyak %(max)s: periksa angkanya.",
+                                       max=format_rupiah(rules.MAX_INCOME, str(get_locale()))))
 
     # Programmes, period, funding.
     programs = data.get("programs")
@@ -184,6 +197,8 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
         values["programs"] = None
     else:
         values["programs"] = [p for p in rules.PROGRAMS if p in programs]
+        if values["employs_others"] and "JHT" not in programs:
+            err["programs"].append(_("Pekerja yang mempekerjakan orang lain wajib ikut JHT: centang JHT."))
     period = months_of(data.get("payment_period"))
     values["payment_period"] = period if period in rules.PERIODS else None
     if values["payment_period"] is None:
@@ -193,7 +208,9 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     values["funding"] = funding if funding in codes.FUNDING else None
     if values["funding"] is None:
         err["funding"].append(_("Pilih siapa yang membayar iuran."))
-    text("sponsor_name", _("Isi nama sponsor yang membayar.") if funding == codes.SPONSORED else None)
+    check_programme(c, data.get("programme_id"), today, exclude_id, programme_id)
+    text("sponsor_name", _("Isi nama sponsor yang membayar.")
+         if funding == codes.SPONSORED and not values["programme_id"] else None)
     if funding != codes.SPONSORED:
         values["sponsor_name"] = None
 
@@ -232,14 +249,35 @@ def check(data: dict, today: date, exclude_id: int | None = None) -> Checked:
     text("notes")
 
     if not any(err[f] for f in ("monthly_income", "programs", "payment_period", "funding", "occupation")):
-        c.contribution = rules.contribution_for(income, values["programs"], period, today, funding,
-                                                transport=occupation in TRANSPORT)
+        c.contribution = tariff.contribution_for(income, values["programs"], period, today, funding, occupation)
     c.flags.extend(nik.flags)
     find_duplicates(c, exclude_id)
     for name, message in wrong.items():  # the type is the problem: say only that
         err[name] = [message]
     c.errors = {name: messages for name, messages in err.items() if messages}
     return c
+
+
+def check_programme(c: Checked, raw, today: date, exclude_id: int | None, current: int | None) -> None:
+    """A payer other than the worker pays through a programme an admin recorded, open to the worker's kecamatan
+    and with a place left. Not sent at all (an older page's entry): taken, and flagged for the coordinator."""
+    values, funding = c.values, c.values["funding"]
+    values["programme_id"] = None
+    if funding in (None, rules.SELF):
+        return
+    if raw is None:
+        c.flags.append("programme_missing")
+        return
+    programme_id = months_of(raw, digits=9)
+    if raw == "" or programme_id is None or not 1 <= programme_id <= MAX_ID:
+        c.errors["programme_id"].append(_("Pilih program pembiayaan yang membayar iuran pekerja ini."))
+        return
+    kecamatan = values["village_code"].rsplit(".", 1)[0] if values.get("village_code") else None
+    problem = programmes.problem(programme_id, funding, kecamatan, today, exclude_id, current)
+    if problem:
+        c.errors["programme_id"].append(problem)
+    else:
+        values["programme_id"] = programme_id
 
 
 def live(query, exclude_id):

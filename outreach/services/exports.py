@@ -18,7 +18,7 @@ from outreach.domain.clock import local_day, local_now
 from outreach.domain.occupations import OTHER
 from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
-from outreach.models import AuditEvent, Region
+from outreach.models import AuditEvent, Programme, Region
 
 BATCH = 1000
 
@@ -56,6 +56,9 @@ def columns():
         ("KPJ", lambda r, n: r.kpj or "", None),
         (title("created_at"), lambda r, n: local_day(r.created_at).isoformat(), None),  # the WIB day
         (title("occupation_other"), lambda r, n: r.occupation_other or "", None),  # last: the CSV's older columns keep their places
+        (title("second_occupation"), lambda r, n: r.second_occupation or "", word("second_occupation")),
+        (title("employs_others"), lambda r, n: "1" if r.employs_others else "0", word("employs_others")),
+        (title("programme_id"), lambda r, n: n.get(("programme", r.programme_id), ""), None),
     ]
 
 
@@ -69,6 +72,7 @@ def inert(value):
 
 def rows(query, cols, fmt: str):
     names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(DISTRICT_CODE + "%"))).all())
+    names |= {("programme", pid): name for pid, name in db.session.execute(db.select(Programme.id, Programme.name))}
     getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     for registration in db.session.scalars(query.execution_options(yield_per=BATCH)):
         yield [get(registration, names) for get in getters]
@@ -89,8 +93,14 @@ def record_rows(event_id: int, n: int) -> None:
 
 def response(query, fmt: str, done) -> Response:
     """The file, streamed; `done(n)` is called with the row count once the last row is written."""
-    stamp = local_now().strftime("%Y%m%d-%H%M")  # WIB, the time on the coordinator's wall
     cols = columns()
+    return table([title for title, _code, _words in cols], rows(query, cols, fmt), fmt, "pendaftaran-bpu", done)
+
+
+def table(titles: list[str], values, fmt: str, name: str, done) -> Response:
+    """A table (`titles`, then the rows `values` yields) as a streamed CSV or XLSX named `name`-<WIB time>;
+    `done(n)` is called with the row count once the last row is written."""
+    stamp = local_now().strftime("%Y%m%d-%H%M")  # WIB, the time on the coordinator's wall
     counted = {"n": 0}
 
     def finish():
@@ -101,8 +111,8 @@ def response(query, fmt: str, done) -> Response:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-            writer.writerow([title for title, _code, _words in cols])
-            for row in rows(query, cols, fmt):
+            writer.writerow(titles)
+            for row in values:
                 writer.writerow([inert(value) for value in row])
                 counted["n"] += 1
                 if buffer.tell() > 64 * 1024:
@@ -112,16 +122,15 @@ def response(query, fmt: str, done) -> Response:
             yield buffer.getvalue()
             finish()
         return Response(stream_with_context(generate()), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="pendaftaran-bpu-{stamp}.csv"',
-            "Cache-Control": "no-store"})
+            "Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"', "Cache-Control": "no-store"})
 
     spool = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False,
                                        "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet("BPU")
     bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, [title for title, _code, _words in cols], bold)
-    for i, row in enumerate(rows(query, cols, fmt), start=1):
+    sheet.write_row(0, 0, titles, bold)
+    for i, row in enumerate(values, start=1):
         sheet.write_row(i, 0, row)
         counted["n"] += 1
     book.close()
@@ -133,4 +142,4 @@ def response(query, fmt: str, done) -> Response:
             while block := spool.read(64 * 1024):
                 yield block
     return Response(chunks(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="pendaftaran-bpu-{stamp}.xlsx"', "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="{name}-{stamp}.xlsx"', "Cache-Control": "no-store"})

@@ -16,18 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from outreach import audit
-from outreach.domain import contribution as rules
 from outreach.domain.clock import LOCAL_TZ, local_day
 from outreach.domain.eligibility import name_key
 from outreach.domain.masking import for_history
 from outreach.domain.numbers import format_number
-from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
 from outreach.labels import CONSENT_VERSION
 from outreach.models import AuditEvent, NumberSequence, Registration, RegistrationEvent, Visit
 from outreach.models.types import utcnow
-from outreach.services import receipts, review
+from outreach.services import programmes, receipts, review, tariff
 from outreach.services.checks import FIELDS, Checked, check, duplicate_message, is_whole, live
 
 
@@ -70,6 +68,9 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
         checked.duplicate = dup.existing
         checked.errors["nik"] = [duplicate_message(dup.existing)]
         return Outcome("refused", checked=checked)
+    except programmes.QuotaFull:  # the last place went to another officer a moment ago
+        checked.errors["programme_id"] = [str(programmes.FULL)]
+        return Outcome("refused", checked=checked)
     except ClientIdTaken:
         return Outcome("client_id_taken")
     return Outcome("created" if created else "saved", registration, checked)
@@ -80,7 +81,8 @@ def correct(registration: Registration, data: dict, user, version: int | None, p
     """Check and apply an officer's correction. Outcomes: refused (errors), checked (preview), stale (changed
     by someone since the form was opened), saved (with `changes`, empty when nothing differed). A returned
     registration sent back unchanged is refused unless `no_change_needed` says so."""
-    checked = check(data, registration_day(registration), exclude_id=registration.id)
+    checked = check(data, registration_day(registration), exclude_id=registration.id,
+                    programme_id=registration.programme_id)
     if not checked.ok:
         note_nik_match(checked, user.id)
         return Outcome("refused", registration, checked)
@@ -95,6 +97,10 @@ def correct(registration: Registration, data: dict, user, version: int | None, p
     except DuplicateNik as dup:
         checked.duplicate = dup.existing
         checked.errors["nik"] = [duplicate_message(dup.existing)]
+        return Outcome("refused", registration, checked)
+    except programmes.QuotaFull:
+        db.session.expire(registration)
+        checked.errors = {**checked.errors, "programme_id": [str(programmes.FULL)]}
         return Outcome("refused", registration, checked)
     except Stale:
         return Outcome("stale", registration, checked)
@@ -247,6 +253,8 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
     known = by_client_id(client_id, officer_id)
     if known:
         return known, False
+    if c.values["programme_id"]:  # its row stays locked until the caller commits: one last place, one member
+        programmes.claim(c.values["programme_id"], c.values["village_code"].rsplit(".", 1)[0])
     now = utcnow()
     registration = Registration(client_id=client_id, status="pending", officer_id=officer_id, visit_id=visit_id,
                                 consent_at=now, consent_version=CONSENT_VERSION,
@@ -285,9 +293,11 @@ def update(registration: Registration, c: Checked, user, version: int | None,
         c.flags.append("consent_method_unrecorded")
     start = registration_day(registration)
     before = {name: getattr(registration, name) for name in STORED}
-    c.contribution = rules.contribution_for(c.values["monthly_income"], c.values["programs"],
-                                            c.values["payment_period"], start, c.values["funding"],
-                                            transport=c.values["occupation"] in TRANSPORT)
+    c.contribution = tariff.contribution_for(c.values["monthly_income"], c.values["programs"],
+                                             c.values["payment_period"], start, c.values["funding"],
+                                             c.values["occupation"])
+    if c.values["programme_id"]:
+        programmes.claim(c.values["programme_id"], c.values["village_code"].rsplit(".", 1)[0], registration.id)
     try:
         with db.session.begin_nested():  # the NIK's unique index may refuse the new value
             store_fields(registration, c, start)

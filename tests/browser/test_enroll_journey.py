@@ -138,5 +138,5 @@ def test_the_live_figure_follows_the_server_rules(phone, users, monkeypatch):
     assert c.monthly_normal["JKK"] == 70_000 and c.discount_applied  # the minimum JKK, JKM halved in one month
     phone.select_option("#monthly_income", "2950000")
     assert expect_the_server_figure(2_950_000, "self").monthly_normal["JKK"] == 80_000  # the maximum
-    phone.check("input[name=funding][value=sponsor]")  # a sponsor pays: here, no discount
+    phone.check('input[name="funding"][value="sponsor"]')  # a sponsor pays: here, no discount
     assert not expect_the_server_figure(2_950_000, "sponsor").discount_applied

@@ -260,7 +260,8 @@ def test_hitung_iuran_without_signal_works_out_the_figure_on_the_phone(app, no_s
     ({"#nik": "1903015508900001"}, "sex", "Jenis kelamin tidak sesuai dengan NIK."),  # a woman's NIK: day + 40
     ({"#birth_date": "1990-08-16"}, "birth_date", "Tanggal lahir tidak sesuai dengan NIK."),
     ({"#monthly_income": ""}, "monthly_income", "Wajib diisi."),
-    ({"input[name=funding][value=sponsor]": "check"}, "sponsor_name", "Wajib diisi."),  # paid by a sponsor: whose name?
+    ({'input[name="funding"][value="sponsor"]': "check"}, "sponsor_name", "Wajib diisi."),  # a sponsor: whose name?
+    ({'input[name="funding"][value="apbn"]': "check"}, "programme_id", "Wajib diisi."),  # through which programme?
 ])
 def test_cheap_mistakes_are_caught_on_the_phone(app, no_sw_phone, users, change, field, message):
     page = no_sw_phone

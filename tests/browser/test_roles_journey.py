@@ -7,7 +7,8 @@ from tests.conftest import PASSWORD
 
 MENUS = {
     "petugas1": (["Beranda", "Kunjungan saya", "Pendaftaran saya", "Kotak keluar"], ["Antrean", "Pengguna"], "/tinjau"),
-    "koord1": (["Beranda", "Antrean", "Dasbor", "Impor KPJ", "Audit"], ["Kunjungan saya", "Pengguna"], "/admin/pengguna"),
+    "koord1": (["Beranda", "Antrean", "Dasbor", "Impor KPJ", "Audit", "Program"], ["Kunjungan saya", "Pengguna"],
+               "/admin/pengguna"),
 }
 
 

@@ -2,6 +2,7 @@
    - desa search: filters a <select> as the officer types (names, kecamatan, older spellings)
    - location: asks the phone for its position, only when the officer taps the button
    - contribution: recomputes the figure the server would show, as income/JHT/period/funding change
+   - who pays: the funding programmes of the chosen payer; JHT ticked for a worker who employs others
    - print: the receipt's print button */
 (function () {
   "use strict";
@@ -121,4 +122,27 @@
   f.addEventListener("input", update);
   f.addEventListener("change", update);
   update();
+
+  // Who pays: the programme list offers the chosen payer's programmes, and hides when the worker pays.
+  var programme = f.elements.programme_id, holder = f.querySelector("[data-programme]");
+  function payer() {
+    var funding = checked("funding");
+    holder.hidden = funding === rules.self;
+    Array.prototype.forEach.call(programme.options, function (o) {
+      o.hidden = !!o.value && o.getAttribute("data-payer") !== funding;
+      if (o.hidden && o.selected) programme.value = "";
+    });
+  }
+  if (programme && holder) {
+    f.addEventListener("change", function (e) { if (e.target.name === "funding") payer(); });
+    payer();
+  }
+  // A worker who employs others must take JHT (the server says so too): tick it for the officer.
+  f.addEventListener("change", function (e) {
+    var jht = f.querySelector('input[name="programs"][value="JHT"]');
+    if (e.target.name === "employs_others" && e.target.value === "yes" && jht && !jht.checked) {
+      jht.checked = true;
+      update();
+    }
+  });
 })();

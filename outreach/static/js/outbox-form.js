@@ -40,9 +40,9 @@
   function payload() {
     var data = new FormData(form), out = {};
     ["nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code", "occupation",
-     "occupation_other", "work_location", "monthly_income", "payment_period", "funding", "sponsor_name",
-     "heir_name", "heir_relation", "heir_phone", "guardian_name", "guardian_relation", "consent_method",
-     "notes"].forEach(function (k) {
+     "occupation_other", "second_occupation", "employs_others", "work_location", "monthly_income",
+     "payment_period", "funding", "programme_id", "sponsor_name", "heir_name", "heir_relation", "heir_phone",
+     "guardian_name", "guardian_relation", "consent_method", "notes"].forEach(function (k) {
       out[k] = data.get(k) || "";
     });
     out.programs = data.getAll("programs");
@@ -109,7 +109,8 @@
     if (!p.occupation) errors.occupation = t.occupation;
     var limits = rules();
     if (limits && p.occupation === limits.otherOccupation && !p.occupation_other.trim()) errors.occupation_other = t.required;
-    if (limits && p.funding === limits.sponsored && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
+    if (limits && p.funding === limits.sponsored && !p.programme_id && !p.sponsor_name.trim()) errors.sponsor_name = t.required;
+    if (limits && p.funding && p.funding !== limits.self && !p.programme_id) errors.programme_id = t.required;
     var raw = String(p.monthly_income).trim();
     if (!raw) errors.monthly_income = t.required;
     else if (field("monthly_income").tagName !== "SELECT") {  // a list of brackets needs no format check
@@ -117,7 +118,7 @@
       if (amount === null) errors.monthly_income = t.incomeFormat;
       else if (limits && (amount < limits.minIncome || amount > limits.maxIncome)) {
         var rp = new Intl.NumberFormat("id-ID");
-        errors.monthly_income = fmt(fmt(t.incomeRange, "Rp" + rp.format(limits.minIncome), "min"), "Rp" + rp.format(limits.maxIncome), "max");
+        errors.monthly_income = fmt(t.incomeRange, "Rp" + rp.format(limits.maxIncome), "max");
       }
     }
     if (!p.consent) errors.consent = t.consent;
