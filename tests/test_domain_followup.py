@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from outreach.domain.followup import (LISTS, Due, Situation, amount_due, asks_to_stop, discount_ending_kinds,
-                                      follows, next_contact, programme_end)
+                                      follows, next_contact, programme_end, standing)
+from outreach.domain.protection import protection
 
 TODAY = date(2026, 11, 26)  # December 2026 is the non-transport discount's last month
 KPJ = date(2026, 6, 1)
@@ -121,3 +122,17 @@ def test_next_contact(outcome, will_pay_on, expected):
 ])
 def test_asks_to_stop(text, stops):
     assert asks_to_stop(text) is stops
+
+
+@pytest.mark.parametrize("paid_through, payments", [
+    (None, []),
+    (date(2026, 12, 31), [((2026, 10), 3)]),
+    (date(2026, 11, 30), [((2026, 11), 1)]),
+    (date(2026, 10, 31), [((2026, 10), 1)]),
+    (date(2026, 9, 30), [((2026, 9), 1)]),
+    (date(2026, 8, 31), [((2026, 8), 1)]),
+    (date(2026, 1, 31), [((2025, 8), 6)]),
+])
+def test_standing_from_paid_through_agrees_with_the_ledger(paid_through, payments):
+    """One run of paid months (as payments keep paid_through): the row's column says what the ledger says."""
+    assert standing(paid_through, TODAY) == protection(True, payments, TODAY)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from outreach.domain import contribution
-from outreach.domain.protection import LAPSE_MONTHS, first_day, last_day, month_index, month_of
+from outreach.domain.protection import LAPSE_MONTHS, Protection, first_day, last_day, month_index, month_of
 
 # The order is the precedence: a worker never paid since the KPJ first; lapsed and in arrears before those still
 # protected; among the protected, the sponsored whose programme ends (they must take over), the self-payers whose
@@ -49,6 +49,20 @@ def current_month_start(today: date) -> date:
 def lapsed_before(today: date) -> date:
     """paid_through before this day: LAPSE_MONTHS or more months unpaid (inactive)."""
     return first_day(month_of(month_index((today.year, today.month)) - (LAPSE_MONTHS - 1)))
+
+
+def standing(paid_through: date | None, today: date) -> Protection:
+    """The protection of a worker with a KPJ from `paid_through` alone (the paid months taken as one run, as the
+    payment services keep it): what a list row shows without reading the ledger."""
+    if paid_through is None:
+        return Protection("awaiting_first_payment")
+    if paid_through >= today:
+        return Protection("protected", until=paid_through)
+    unpaid = month_index((today.year, today.month)) - month_index((paid_through.year, paid_through.month))
+    if unpaid >= LAPSE_MONTHS:
+        since = first_day(month_of(month_index((paid_through.year, paid_through.month)) + LAPSE_MONTHS))
+        return Protection("inactive", until=paid_through, unpaid_months=unpaid, since=since)
+    return Protection("in_arrears", until=paid_through, unpaid_months=unpaid)
 
 
 def discount_end(kind: str) -> date:

@@ -36,6 +36,8 @@ class Registration(db.Model):
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
         # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
         Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
+        # The officer's follow-up list of one desa (a renewal visit), by the same column.
+        Index("ix_registrations_village_paid_through", "village_code", "paid_through"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +88,15 @@ class Registration(db.Model):
     # protected, ending or lapsed read it from the row and its index instead of the ledger.
     paid_through: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(30))
+    # The latest contact (models/contact.py), kept here so the follow-up lists filter without the log: a worker
+    # is off the lists until next_contact_on; moved and died (domain.followup.CLOSING) take them off for good.
+    next_contact_on: Mapped[date | None] = mapped_column(Date)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    # app: enrolled here; imported: from a funder's member list (consent collected by the funder, not here:
+    # no automatic message until an officer records consent at a contact).
+    source: Mapped[str] = mapped_column(String(12), default="app", server_default="app")
+    messages_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # "berhenti": no automatic message
 
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))

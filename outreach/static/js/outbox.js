@@ -206,5 +206,6 @@ var OutboxUI = (function () {
   return { t: t, fmt: fmt, say: say, hush: hush, kept: kept, persist: persist, handOver: handOver,
            inFlight: inFlight, duplicateLink: duplicateLink, check: check, askServer: askServer,
            officer: function () { return officer; }, pending: pending, counter: counter, retryLater: retryLater,
+           sync: syncNow,
            onRender: function (draw) { renders.push(draw); } };
 })();
