@@ -162,18 +162,21 @@ EXPORT_COLUMNS = ("number", "village_code", "at", "captured_at", "channel", "out
 
 
 def export_rows(user: User):
-    """The contact log of the user's area as CSV lines (UTF-8 with BOM, codes as they are), oldest first."""
-    import csv
-    import io
+    """The contact log of the user's area as CSV lines (UTF-8 with BOM, codes as they are), oldest first. The query
+    is built now, while the user is loaded; the lines are made as the response streams."""
     from outreach.services.access import visible_to
-    area = visible_to(user) if not user.has_role("officer") else db.select(Registration).where(
-        Registration.kecamatan_code == user.kecamatan_code)
-    ids = area.with_only_columns(Registration.id).scalar_subquery()
+    ids = visible_to(user).with_only_columns(Registration.id).scalar_subquery()
     query = (db.select(Contact, Registration.number, Registration.village_code, User.username)
              .join(Registration, Registration.id == Contact.registration_id)
              .outerjoin(User, User.id == Contact.user_id)
              .where(Contact.registration_id.in_(ids)).order_by(Contact.id)
              .execution_options(yield_per=1000))
+    return csv_lines(query)
+
+
+def csv_lines(query):
+    import csv
+    import io
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
