@@ -3,6 +3,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from outreach.domain.clock import local_today
 from outreach.extensions import db
@@ -10,8 +11,8 @@ from outreach.models import Programme, User
 from outreach.models.types import utcnow
 from outreach.services import cohort_import, gateway, messages, review
 
-cohort_cli = click.Group("cohort", help="Funders' member lists (cohorts) as registrations.")
-messages_cli = click.Group("messages", help="Automatic messages to workers.")
+cohort_cli = AppGroup("cohort", help="Funders' member lists (cohorts) as registrations.")
+messages_cli = AppGroup("messages", help="Automatic messages to workers.")
 
 
 @cohort_cli.command("import")
@@ -21,6 +22,11 @@ messages_cli = click.Group("messages", help="Automatic messages to workers.")
 @click.option("--user", "username", help="The admin recorded as importing (default: the first active admin).")
 def cohort_import_command(file, programme_id, dry_run, username):
     """Import FILE (CSV or XLSX: NIK, name, birth date, desa, KPJ, months paid): all rows or none."""
+    with current_app.test_request_context("/"):  # the row messages are worded in the default language
+        import_file(file, programme_id, dry_run, username)
+
+
+def import_file(file, programme_id, dry_run, username):
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         raise click.ClickException(f"no programme {programme_id}")

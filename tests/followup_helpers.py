@@ -2,6 +2,7 @@
 paid_through is kept equal to the last month their Payment rows cover, as the payment services keep it."""
 from datetime import date, datetime, timezone
 
+from outreach.domain.contribution import contribution_for
 from outreach.domain.followup import programme_end
 from outreach.extensions import db
 from outreach.models import Payment, Programme, Registration
@@ -19,7 +20,9 @@ def add_months(d: date, n: int) -> date:
 
 def paid_worker(app, officer_id, i, paid=None, kpj_at=datetime(2026, 1, 5, tzinfo=timezone.utc), **overrides) -> str:
     """One active worker (number BT-<i>); `paid` = (first month, months) of one payment, or None."""
-    fields = {"status": "active", "kpj": f"{10_000_000_000 + i}", "kpj_at": kpj_at, **overrides}
+    figure = contribution_for(1_000_000, ["JKK", "JKM"], 1, date(2026, 1, 5)).as_dict() | {"start": "2026-01-05"}
+    fields = {"status": "active", "kpj": f"{10_000_000_000 + i}", "kpj_at": kpj_at, "contribution": figure,
+              "consent_version": "2026-12-v2", **overrides}
     number = bulk_rows(app, officer_id, 1, start=i, **fields)[0]
     with app.test_request_context():  # every registration has its receipt (the status link of messages)
         from outreach.services import receipts

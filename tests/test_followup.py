@@ -119,7 +119,7 @@ def test_officer_list_is_a_desa_of_their_kecamatan(app, users, client, auth):
     today = local_today()
     o = users["officer"]
     lapsed = paid_worker(app, o, 21, paid=(add_months(month_start(today), -8), 1), full_name="Budi Santoso")
-    other_desa = paid_worker(app, o, 22, paid=(add_months(month_start(today), -8), 1), village_code="19.03.01.2001")
+    other_desa = paid_worker(app, o, 22, paid=(add_months(month_start(today), -8), 1), village_code="19.03.01.2004")
     auth.login("petugas1")
     page = client.get("/tindak-lanjut?daftar=inactive").get_data(as_text=True)
     assert "data-pick-desa" in page and lapsed not in page  # a desa at a time
@@ -136,7 +136,7 @@ def test_coordinator_filters_by_desa_officer_and_programme(app, users, make_user
     p = programme(app, first_month=add_months(month_start(today), -12), months=6)
     gone = add_months(month_start(today), -8)
     a = paid_worker(app, o, 31, paid=(gone, 1))
-    b = paid_worker(app, o2, 32, paid=(gone, 1), village_code="19.03.01.2001")
+    b = paid_worker(app, o2, 32, paid=(gone, 1), village_code="19.03.01.2004")
     c = paid_worker(app, o, 33, programme_id=p, funding="apbd_kabupaten")
     pay(app, c, add_months(month_start(today), -12), 6, p)
     lepar = paid_worker(app, o, 34, paid=(gone, 1), village_code="19.03.02.2001", kecamatan_code=LEPAR)
@@ -146,7 +146,7 @@ def test_coordinator_filters_by_desa_officer_and_programme(app, users, make_user
         return {n for n in (a, b, c, lepar) if f'data-number="{n}"' in page}
 
     assert listed("") == {a, b, c}
-    assert listed("&desa=19.03.01.2001") == {b}
+    assert listed("&desa=19.03.01.2004") == {b}
     assert listed(f"&petugas={o2}") == {b}
     assert listed(f"&program={p}") == {c}
     assert listed("&desa=19.03.02.2001") == set()  # another kecamatan's desa: nothing

@@ -162,7 +162,7 @@ def check_row(row: CohortRow, cols: dict, programme: Programme, index: dict, see
     raw_nik = row.values.get(cols["nik"])
     row.nik = normalise_nik(get["nik"])
     nik = parse_nik(row.nik)
-    if isinstance(raw_nik, float) and not nik.valid:
+    if isinstance(raw_nik, int | float) and not nik.valid:
         problems.append(_("NIK tersimpan sebagai angka di Excel (angka terakhirnya hilang): jadikan kolom NIK teks."))
     elif not nik.valid:
         problems.append(_("NIK tidak valid."))
