@@ -162,7 +162,7 @@ def test_counts_on_the_officers_home_and_the_visits_list(app, users, officer, vi
     assert 'data-count="inactive"><a href="/tindak-lanjut?daftar=inactive"><strong>1</strong>' in home
     assert 'data-count="no_first_payment"><a href="/tindak-lanjut?daftar=no_first_payment"><strong>1</strong>' in home
     visit = client.get(f"/kunjungan/{visit_id}").get_data(as_text=True)
-    assert f'href="/kunjungan/{visit_id}/tindak-lanjut" data-cache-form data-followup-link>' in visit
+    assert f'href="/kunjungan/{visit_id}/tindak-lanjut" data-cache-page data-followup-link>' in visit
     assert "Tindak lanjut di desa ini: 2 pekerja" in visit
     page = client.get(f"/kunjungan/{visit_id}/tindak-lanjut").get_data(as_text=True)
     assert page.count("data-log-contact=") == 2 and 'id="contact-form-template"' in page
