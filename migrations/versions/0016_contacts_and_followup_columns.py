@@ -4,7 +4,8 @@ The follow-up log (`contacts`: who contacted a worker, when, how, the outcome, t
 the phone's outbox). On registrations: the latest contact's next date, time and outcome (the lists filter on
 them without the log), where the registration came from (`source`: app, or imported from a funder's list), and
 when the worker asked for no more messages. Existing rows: enrolled in the app, never contacted, not stopped.
-An index for a desa's follow-up list by the month payments run to.
+Indexes for the follow-up lists of a kecamatan and of a desa: active rows by the month payments run to, with the
+columns that hide a worker after a contact (each list's count an index-only scan on PostgreSQL).
 
 Revision ID: 0016
 Revises: 0013 (the lead re-chains it after the other helpers' 0014 and 0015)
@@ -53,12 +54,16 @@ def upgrade():
         batch_op.add_column(sa.Column('last_outcome', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('source', sa.String(length=12), server_default='app', nullable=False))
         batch_op.add_column(sa.Column('messages_stopped_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_registrations_village_paid_through', ['village_code', 'paid_through'], unique=False)
+        for scope in ('kecamatan', 'village'):
+            batch_op.create_index(f'ix_registrations_followup_{scope}', [f'{scope}_code', 'paid_through', 'kpj_at',
+                                  'next_contact_on', 'last_outcome'], unique=False,
+                                  sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
 
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_index('ix_registrations_village_paid_through')
+        batch_op.drop_index('ix_registrations_followup_village')
+        batch_op.drop_index('ix_registrations_followup_kecamatan')
         batch_op.drop_column('messages_stopped_at')
         batch_op.drop_column('source')
         batch_op.drop_column('last_outcome')

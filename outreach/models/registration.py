@@ -36,8 +36,13 @@ class Registration(db.Model):
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
         # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
         Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
-        # The officer's follow-up list of one desa (a renewal visit), by the same column.
-        Index("ix_registrations_village_paid_through", "village_code", "paid_through"),
+        # The follow-up lists (services/followup.py): workers with a KPJ, by kecamatan or desa, by the month their
+        # payments run to (or the KPJ's date for the first payment), with the two columns that hide a worker after
+        # a contact, so that each list's count is an index-only range scan on PostgreSQL.
+        Index("ix_registrations_followup_kecamatan", "kecamatan_code", "paid_through", "kpj_at", "next_contact_on",
+              "last_outcome", sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        Index("ix_registrations_followup_village", "village_code", "paid_through", "kpj_at", "next_contact_on",
+              "last_outcome", sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
