@@ -117,3 +117,20 @@ def test_the_history_shows_the_contact(app, users, coordinator):
     post(logged_in(app, "petugas1"), number, client_id=CID, channel="whatsapp", outcome="wrong_number")
     page = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
     assert 'data-kind="contact"' in page and "WhatsApp: Nomor salah" in page
+
+
+def test_erasure_empties_the_contacts_notes_and_the_messages_text(app, users):
+    from outreach.models import Message, User
+    from outreach.services import erasure
+    number = paid_worker(app, users["officer"], 10)
+    post(logged_in(app, "petugas1"), number, client_id=CID, channel="visit", outcome="refused", note="Rumah Jl. Baru 7")
+    with app.test_request_context():
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        db.session.add(Message(registration_id=r.id, event="lapsed", ref="x", to=r.phone, text="Halo Pekerja", state="sent"))
+        db.session.flush()
+        erasure.erase(r, db.session.get(User, users["admin"]), "request")
+        db.session.commit()
+        contact = db.session.scalar(db.select(Contact))
+        message = db.session.scalar(db.select(Message))
+        assert (contact.note, contact.outcome) == (None, "refused")
+        assert (message.to, message.text, message.state) == (None, None, "sent")
