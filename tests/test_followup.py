@@ -200,3 +200,18 @@ def test_the_contact_log_is_exported_and_the_export_audited(app, users, coordina
         from outreach.models import AuditEvent
         actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["contact", "export"]
+
+
+def test_pages_follow_the_keyset_without_gaps_or_repeats(app, users):
+    o = users["officer"]
+    for i in range(35):  # lapsed in two different months, so pages cross a change of paid_through
+        paid_worker(app, o, 100 + i, paid=(date(2026, 1 if i % 2 else 2, 1), 1))
+    scope = followup.Scope(kecamatan="19.03.01")
+    with app.test_request_context():
+        first, after = followup.page("inactive", scope, TODAY)
+        second, end = followup.page("inactive", scope, TODAY, after)
+        assert len(first) == 30 and len(second) == 5 and end is None
+        seen = [r.number for r in first + second]
+        assert len(set(seen)) == 35
+        assert [r.paid_through for r in first + second] == sorted(r.paid_through for r in first + second)
+        assert followup.page("inactive", scope, TODAY, "nonsense")[0] == first  # an odd cursor: the first page

@@ -4,8 +4,9 @@ The follow-up log (`contacts`: who contacted a worker, when, how, the outcome, t
 the phone's outbox). On registrations: the latest contact's next date, time and outcome (the lists filter on
 them without the log), where the registration came from (`source`: app, or imported from a funder's list), and
 when the worker asked for no more messages. Existing rows: enrolled in the app, never contacted, not stopped.
-Indexes for the follow-up lists of a kecamatan and of a desa: active rows by the month payments run to, with the
-columns that hide a worker after a contact (each list's count an index-only scan on PostgreSQL).
+Indexes for the follow-up lists of a kecamatan and of a desa: active rows in the lists' order (paid_through, kpj_at,
+id), carrying on PostgreSQL the columns the lists filter on (each list's count an index-only scan); a programme's
+members of a kecamatan in the same order (the "programme ending" list).
 
 Revision ID: 0016
 Revises: 0013 (the lead re-chains it after the other helpers' 0014 and 0015)
@@ -55,13 +56,21 @@ def upgrade():
         batch_op.add_column(sa.Column('source', sa.String(length=12), server_default='app', nullable=False))
         batch_op.add_column(sa.Column('messages_stopped_at', sa.DateTime(timezone=True), nullable=True))
         for scope in ('kecamatan', 'village'):
-            batch_op.create_index(f'ix_registrations_followup_{scope}', [f'{scope}_code', 'paid_through', 'kpj_at',
-                                  'next_contact_on', 'last_outcome'], unique=False,
-                                  sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+            batch_op.create_index(f'ix_registrations_followup_{scope}', [f'{scope}_code', 'paid_through', 'kpj_at', 'id'],
+                                  unique=False, sqlite_where=sa.text("status = 'active'"),
+                                  postgresql_where=sa.text("status = 'active'"),
+                                  postgresql_include=['next_contact_on', 'last_outcome', 'funding', 'occupation',
+                                                      'programme_id'])
+        batch_op.create_index('ix_registrations_followup_programme', ['programme_id', 'kecamatan_code', 'paid_through',
+                              'kpj_at', 'id'], unique=False,
+                              sqlite_where=sa.text("status = 'active' AND programme_id IS NOT NULL"),
+                              postgresql_where=sa.text("status = 'active' AND programme_id IS NOT NULL"),
+                              postgresql_include=['next_contact_on', 'last_outcome'])
 
 
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_followup_programme')
         batch_op.drop_index('ix_registrations_followup_village')
         batch_op.drop_index('ix_registrations_followup_kecamatan')
         batch_op.drop_column('messages_stopped_at')

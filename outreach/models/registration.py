@@ -11,6 +11,8 @@ from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 from outreach.models.visit import Visit
 
+# Columns the follow-up lists filter on besides the index's keys (PostgreSQL INCLUDE: index-only counts).
+FOLLOWUP_FILTERS = ("next_contact_on", "last_outcome", "funding", "occupation", "programme_id")
 
 
 class Registration(db.Model):
@@ -36,13 +38,18 @@ class Registration(db.Model):
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
         # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
         Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
-        # The follow-up lists (services/followup.py): workers with a KPJ, by kecamatan or desa, by the month their
-        # payments run to (or the KPJ's date for the first payment), with the two columns that hide a worker after
-        # a contact, so that each list's count is an index-only range scan on PostgreSQL.
-        Index("ix_registrations_followup_kecamatan", "kecamatan_code", "paid_through", "kpj_at", "next_contact_on",
-              "last_outcome", sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
-        Index("ix_registrations_followup_village", "village_code", "paid_through", "kpj_at", "next_contact_on",
-              "last_outcome", sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        # The follow-up lists (services/followup.py): workers with a KPJ, by kecamatan or desa, in the lists' order
+        # (the month payments run to, then the KPJ's date, then id: a page is the index read in order, stopping
+        # after 30); on PostgreSQL each carries the columns the lists filter on, so that every count is an
+        # index-only range scan.
+        *(Index(f"ix_registrations_followup_{scope}", f"{scope}_code", "paid_through", "kpj_at", "id",
+                sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'"),
+                postgresql_include=list(FOLLOWUP_FILTERS)) for scope in ("kecamatan", "village")),
+        # A programme's members in a kecamatan in the same order: the "programme ending" list of a large cohort.
+        Index("ix_registrations_followup_programme", "programme_id", "kecamatan_code", "paid_through", "kpj_at", "id",
+              sqlite_where=text("status = 'active' AND programme_id IS NOT NULL"),
+              postgresql_where=text("status = 'active' AND programme_id IS NOT NULL"),
+              postgresql_include=["next_contact_on", "last_outcome"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,9 +88,9 @@ def base(scope: Scope, today: date):
         Registration.status == "active",
         or_(Registration.next_contact_on.is_(None), Registration.next_contact_on <= today),
         or_(Registration.last_outcome.is_(None), Registration.last_outcome.not_in(rules.CLOSING)))
-    if scope.village:
+    if scope.village:  # within the kecamatan (scope_for): the desa's index alone answers
         query = query.where(Registration.village_code == scope.village)
-    if scope.kecamatan:
+    elif scope.kecamatan:
         query = query.where(Registration.kecamatan_code == scope.kecamatan)
     if scope.officer_id:
         query = query.where(Registration.officer_id == scope.officer_id)
@@ -99,8 +99,7 @@ def base(scope: Scope, today: date):
     return query
 
 
-def sort_column(name: str):
-    return Registration.kpj_at if name == "no_first_payment" else Registration.paid_through
+ORDER = (Registration.paid_through, Registration.kpj_at, Registration.id)  # the indexes' order
 
 
 def counts(scope: Scope, today: date) -> dict[str, int]:
@@ -113,33 +112,35 @@ def counts(scope: Scope, today: date) -> dict[str, int]:
     return out
 
 
-def encode_after(row: Registration, name: str) -> str:
-    value = getattr(row, "kpj_at" if name == "no_first_payment" else "paid_through")
-    return f"{value.isoformat()}~{row.id}"
+def encode_after(row: Registration) -> str:
+    return "~".join([row.paid_through.isoformat() if row.paid_through else "", row.kpj_at.isoformat(), str(row.id)])
 
 
-def decode_after(raw: str | None, name: str):
-    """The keyset cursor from ?after=; None when absent or unreadable (the first page)."""
+def decode_after(raw: str | None):
+    """The keyset cursor from ?after= as (paid_through or None, kpj_at, id); None when absent or unreadable."""
     try:
-        value, ident = (raw or "").rsplit("~", 1)
-        key = datetime.fromisoformat(value) if name == "no_first_payment" else date.fromisoformat(value)
-        return key, int(ident)
+        paid, kpj, ident = (raw or "").split("~")
+        return date.fromisoformat(paid) if paid else None, datetime.fromisoformat(kpj), int(ident)
     except (ValueError, TypeError):
         return None
 
 
 def page(name: str, scope: Scope, today: date, after: str | None = None, size: int = PAGE):
-    """One page of a list, oldest first (the longest unpaid, the soonest ending); (rows, cursor of the next)."""
-    column = sort_column(name)
+    """One page of a list, oldest first (the longest unpaid, the soonest ending; the oldest KPJ without a payment):
+    (rows, cursor of the next page)."""
     query = base(scope, today).where(conditions(name, today, ending_programmes(today)))
-    cursor = decode_after(after, name)
+    cursor = decode_after(after)
     if cursor:
-        query = query.where(or_(column > cursor[0], and_(column == cursor[0], Registration.id > cursor[1])))
-    rows = db.session.scalars(query.options(joinedload(Registration.village)).order_by(column, Registration.id)
-                              .limit(size + 1)).all()
+        paid, kpj, ident = cursor
+        later = or_(Registration.kpj_at > kpj, and_(Registration.kpj_at == kpj, Registration.id > ident))
+        if paid is None:  # the first payment's list: paid_through is NULL throughout
+            query = query.where(later)
+        else:
+            query = query.where(or_(Registration.paid_through > paid, and_(Registration.paid_through == paid, later)))
+    rows = db.session.scalars(query.options(joinedload(Registration.village)).order_by(*ORDER).limit(size + 1)).all()
     more = len(rows) > size
     rows = rows[:size]
-    return rows, encode_after(rows[-1], name) if more and rows else None
+    return rows, encode_after(rows[-1]) if more and rows else None
 
 
 @dataclass
