@@ -48,13 +48,14 @@ def filters():
 def lists():
     today = local_today()
     scope = filters()
-    counts = followup.counts(scope, today)
+    programmes = followup.ending_programmes(today)
+    counts = followup.counts(scope, today, programmes)
     name = request.args.get("daftar")
     if name not in rules.LISTS:
         name = next((n for n in rules.LISTS if counts[n]), rules.LISTS[0])
     rows, after = [], None
     if scope.village or not current_user.has_role("officer"):  # officers work a desa at a time
-        found, after = followup.page(name, scope, today, request.args.get("after"))
+        found, after = followup.page(name, scope, today, request.args.get("after"), programmes=programmes)
         rows = followup.describe(found, today)
     officers = [] if current_user.has_role("officer") else db.session.scalars(
         db.select(User).where(User.role == "officer", User.kecamatan_code == scope.kecamatan if scope.kecamatan

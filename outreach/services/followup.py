@@ -102,14 +102,13 @@ def base(scope: Scope, today: date):
 ORDER = (Registration.paid_through, Registration.kpj_at, Registration.id)  # the indexes' order
 
 
-def counts(scope: Scope, today: date) -> dict[str, int]:
-    """How many workers each list holds today."""
-    programmes = ending_programmes(today)
-    out = {}
-    for name in rules.LISTS:
-        query = base(scope, today).where(conditions(name, today, programmes))
-        out[name] = db.session.scalar(db.select(db.func.count()).select_from(query.with_only_columns(Registration.id).subquery()))
-    return out
+def counts(scope: Scope, today: date, programmes: dict[int, date] | None = None) -> dict[str, int]:
+    """How many workers each list holds today: one round trip, each list's count its own index range scan."""
+    programmes = ending_programmes(today) if programmes is None else programmes
+    each = [db.select(db.func.count()).select_from(base(scope, today).where(conditions(name, today, programmes))
+                                                   .with_only_columns(Registration.id).subquery()).scalar_subquery()
+            for name in rules.LISTS]
+    return dict(zip(rules.LISTS, db.session.execute(db.select(*each)).one()))
 
 
 def encode_after(row: Registration) -> str:
@@ -125,10 +124,12 @@ def decode_after(raw: str | None):
         return None
 
 
-def page(name: str, scope: Scope, today: date, after: str | None = None, size: int = PAGE):
+def page(name: str, scope: Scope, today: date, after: str | None = None, size: int = PAGE,
+         programmes: dict[int, date] | None = None):
     """One page of a list, oldest first (the longest unpaid, the soonest ending; the oldest KPJ without a payment):
     (rows, cursor of the next page)."""
-    query = base(scope, today).where(conditions(name, today, ending_programmes(today)))
+    programmes = ending_programmes(today) if programmes is None else programmes
+    query = base(scope, today).where(conditions(name, today, programmes))
     cursor = decode_after(after)
     if cursor:
         paid, kpj, ident = cursor
