@@ -40,6 +40,7 @@ def create_app(config: dict | None = None):
     from outreach.auth.views import bp as auth_bp
     from outreach.dashboard.views import bp as dashboard_bp
     from outreach.enroll.views import bp as enroll_bp
+    from outreach.followup.views import bp as followup_bp
     from outreach.main.views import bp as main_bp
     from outreach.offline.views import bp as offline_bp
     from outreach.privacy.views import bp as privacy_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(offline_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)

@@ -1,4 +1,4 @@
-"""Flask commands: `users`, `regions`, `programmes`, `retention` and `demo`."""
+"""Flask commands: `users`, `regions`, `programmes`, `retention` and `demo` (`cohort` and `messages`: cli_followup.py)."""
 import secrets
 import socket
 from datetime import date
@@ -265,6 +265,8 @@ def demo(port, host, no_serve):
 
 
 def init_app(app) -> None:
+    from outreach import cli_followup
+    cli_followup.init_app(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(retention_cli)

@@ -161,4 +161,14 @@ def from_env(instance_path: str) -> dict:
         "RETENTION_REJECTED_MONTHS": months("RETENTION_REJECTED_MONTHS", 6),
         "RETENTION_RETURNED_MONTHS": months("RETENTION_RETURNED_MONTHS", 6),
         "RETENTION_MAX_MONTHS": months("RETENTION_MAX_MONTHS", 60),
+        # Follow-up (README, "Follow-up"): days after the KPJ before a missing first payment is chased.
+        "FOLLOWUP_FIRST_PAYMENT_DAYS": int(os.environ.get("FOLLOWUP_FIRST_PAYMENT_DAYS", 14)),
+        # Automatic messages (`flask messages send`): the gateway adapter and its address and key. Unset URL: the
+        # command queues and sends nothing; officers still send from their phones.
+        "MESSAGE_GATEWAY": os.environ.get("MESSAGE_GATEWAY", "http"),
+        "MESSAGE_GATEWAY_URL": os.environ.get("MESSAGE_GATEWAY_URL", "").strip() or None,
+        "MESSAGE_GATEWAY_SECRET": os.environ.get("MESSAGE_GATEWAY_SECRET", ""),
+        "MESSAGE_GATEWAY_TIMEOUT": float(os.environ.get("MESSAGE_GATEWAY_TIMEOUT", 10)),
+        "MESSAGE_MAX_ATTEMPTS": int(os.environ.get("MESSAGE_MAX_ATTEMPTS", 6)),
+        "MESSAGE_RETRY_SECONDS": int(os.environ.get("MESSAGE_RETRY_SECONDS", 300)),
     }

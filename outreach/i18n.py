@@ -3,7 +3,7 @@ from flask import current_app, request
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
-from outreach.domain.masking import mask_name, mask_nik
+from outreach.domain.masking import mask_name, mask_nik, mask_phone
 from outreach.domain.money import format_rupiah
 
 LOCALE_COOKIE = "lang"
@@ -33,6 +33,10 @@ def init_app(app) -> None:
     @app.template_filter("mask_nik")
     def mask_nik_filter(nik: str) -> str:
         return mask_nik(nik)
+
+    @app.template_filter("mask_phone")
+    def mask_phone_filter(phone: str) -> str:
+        return mask_phone(phone)
 
     @app.template_filter("mask_name")
     def mask_name_filter(name: str) -> str:

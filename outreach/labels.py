@@ -149,6 +149,8 @@ AUDIT_ACTIONS = {
     "access_export": _l("mengekspor data pribadi untuk pekerja"),
     "erase": _l("menghapus data pribadi"),
     "programme": _l("mencatat program pembiayaan"),
+    "contact": _l("mencatat kontak tindak lanjut"),
+    "import_cohort": _l("mengimpor daftar peserta program"),
 }
 # The data-subject requests' register (outreach/domain/privacy.py).
 REQUEST_KINDS = {
@@ -165,7 +167,8 @@ REQUEST_STATES = {"open": _l("Terbuka"), "done": _l("Selesai"), "refused": _l("D
 ROLES = {"officer": _l("Petugas lapangan"), "coordinator": _l("Koordinator"), "admin": _l("Administrator"),
          "system": _l("Sistem (masa simpan)")}
 EVENT_KINDS = {"created": _l("Didaftarkan"), "edited": _l("Diubah petugas"), "transition": _l("Status berubah"),
-               "receipt_reissued": _l("Tanda terima baru dibuat"), "erased": _l("Data pribadi dihapus")}
+               "receipt_reissued": _l("Tanda terima baru dibuat"), "erased": _l("Data pribadi dihapus"),
+               "contact": _l("Dihubungi"), "cohort_imported": _l("Diimpor dari daftar peserta program")}
 ERASURE_WHY = {"request": _l("atas permintaan pekerja"), "retention": _l("masa simpan berakhir")}
 
 # Why a registration was rejected, in the worker's words, and what they can do next.
@@ -353,3 +356,39 @@ def init_app(app) -> None:
     def inject_labels():
         import outreach.labels as module
         return {"labels": module}
+
+
+# Follow-up (outreach/domain/followup.py): the lists, how a worker was contacted, what came of it.
+FOLLOWUP_LISTS = {
+    "no_first_payment": (_l("Belum bayar iuran pertama"),
+                         _l("Sudah punya KPJ, tetapi belum ada iuran yang dibayar.")),
+    "inactive": (_l("Tidak aktif (aktifkan lagi)"),
+                 _l("Tiga bulan atau lebih tidak membayar: perlindungan berhenti. Membayar mengaktifkannya lagi, "
+                    "dengan nomor dan KPJ yang sama.")),
+    "in_arrears": (_l("Menunggak"), _l("Satu atau dua bulan belum dibayar: belum terlindungi sampai dibayar.")),
+    "programme_ending": (_l("Program pembayar segera berakhir"),
+                         _l("Iuran dibayar program (APBD, sponsor) yang berakhir dalam 60 hari: pekerja perlu "
+                            "melanjutkan sendiri.")),
+    "discount_ending": (_l("Potongan iuran segera berakhir"),
+                        _l("Potongan 50% PP 50/2025 berakhir: tagihan berikutnya menjadi dua kali lipat.")),
+    "ending": (_l("Perlindungan segera berakhir"), _l("Bulan yang sudah dibayar habis dalam 30 hari.")),
+}
+CHANNELS = {"visit": _l("Kunjungan"), "phone": _l("Telepon"), "whatsapp": _l("WhatsApp"), "sms": _l("SMS")}
+OUTCOMES = {
+    "paid": _l("Sudah bayar"),
+    "will_pay": _l("Akan bayar"),
+    "no_answer": _l("Tidak menjawab / tidak bertemu"),
+    "refused": _l("Menolak"),
+    "moved": _l("Pindah"),
+    "died": _l("Meninggal dunia"),
+    "wrong_number": _l("Nomor salah"),
+    "other": _l("Lainnya"),
+}
+PROTECTION = {
+    "registered": _l("Belum terdaftar di BPJS"),
+    "awaiting_first_payment": _l("Menunggu iuran pertama"),
+    "protected": _l("Terlindungi"),
+    "in_arrears": _l("Menunggak"),
+    "inactive": _l("Tidak aktif"),
+}
+IMPORTED_CONSENT = "funder"  # consent_version of an imported worker until an officer records consent

@@ -71,6 +71,7 @@ PAGES = {
     "receipts.png": lambda: _("gambar kode QR"),
     "receipts.reissue": lambda: _("tanda terima baru"),
     "api.get_registration": lambda: _("API"),
+    "followup.worker": lambda: _("halaman tindak lanjut"),
 }
 # The queue's filter (services.queue.Filters) as an export's audit event keeps it.
 FILTERS = {

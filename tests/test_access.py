@@ -13,7 +13,8 @@ from tests.enrollment import worker
 
 EVERYONE = {"owner", "officer2", "coord", "coord_other", "admin"}
 PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup",
-          "offline.service_worker", "offline.manifest", "offline.offline_page"}
+          "offline.service_worker", "offline.manifest", "offline.offline_page",
+          "api.message_reply"}  # the gateway's signed reply: its signature is its login (tests/test_messages.py)
 # endpoint -> the visitors who get through (the others get 403; anonymous is sent to log in)
 ACCESS = {
     "main.home": EVERYONE,
@@ -64,6 +65,14 @@ ACCESS = {
     "programmes.edit": {"admin"},
     "programmes.show": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
     "programmes.export_members": {"coord", "admin"},
+    # Follow-up: officers and coordinators of the worker's kecamatan, whoever enrolled them (tests/test_followup.py).
+    "followup.lists": EVERYONE,
+    "followup.worker": {"owner", "officer2", "coord", "admin"},
+    "followup.send_message": {"owner", "officer2", "coord", "admin"},
+    "followup.visit_list": {"owner"},
+    "followup.export_contacts": {"coord", "coord_other", "admin"},
+    "followup.cohort": {"admin"},
+    "api.log_contact": {"owner", "officer2", "coord", "admin"},
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 

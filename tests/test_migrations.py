@@ -205,3 +205,30 @@ def test_revision_0013_names_the_regency_budget_and_dates_the_kpj(tmp_path):
     assert rows[0].kpj_at is None and str(rows[1].kpj_at).startswith("2026-02-10")
     assert str(rows[2].kpj_at).startswith("2026-03-01")
     assert all(r.paid_through is None and not r.employs_others for r in rows)
+
+
+def test_revisions_0016_and_0017_carry_registrations_forward_uncontacted(tmp_path):
+    """From 0013 with data: every row enrolled in the app, never contacted, messages not stopped; the contact log
+    and the message queue start empty; and back down again."""
+    scratch = make_app(f"sqlite:///{tmp_path}/followup.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0013")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            conn.execute(db.text(REGISTRATION_0008), {"id": 1, "number": "BS-2601-000001", "client": "c1",
+                                                       "status": "active"})
+            conn.execute(db.text("UPDATE registrations SET kpj = '12345678901', paid_through = '2026-01-31'"))
+        upgrade(directory=directory, revision="0017")
+        with db.engine.connect() as conn:
+            row = conn.execute(db.text("SELECT source, next_contact_on, last_contact_at, last_outcome,"
+                                       " messages_stopped_at, paid_through FROM registrations")).one()
+            assert tuple(row) == ("app", None, None, None, None, "2026-01-31")
+            assert conn.execute(db.text("SELECT COUNT(*) FROM contacts")).scalar() == 0
+            assert conn.execute(db.text("SELECT COUNT(*) FROM messages")).scalar() == 0
+            conn.execute(db.text("INSERT INTO contacts (registration_id, client_id, at, channel, outcome)"
+                                 " VALUES (1, 'x', '2026-11-26', 'visit', 'paid')"))
+        downgrade(directory=directory, revision="0013")
+        with db.engine.connect() as conn:
+            assert {"contacts", "messages"}.isdisjoint(db.inspect(conn).get_table_names())
+            assert conn.execute(db.text("SELECT kpj FROM registrations")).scalar() == "12345678901"

@@ -3,21 +3,23 @@
 Session auth with the CSRF token in `X-CSRFToken`; the same submission call as the HTML form
 (services.registrations.submit): this module only turns its outcomes into JSON.
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from outreach import audit
+from outreach.domain import followup as rules
 from outreach.domain.clock import local_today
 from outreach.domain.masking import mask_nik
+from outreach.domain.phone import normalise_mobile
 from outreach.domain.workflow import STATUSES
-from outreach.extensions import db
+from outreach.extensions import csrf, db
 from outreach.inputs import as_int
 from outreach.models import Registration
 from outreach.models.types import utcnow
 from outreach.security import role_required
-from outreach.services import receipts, registrations, review
+from outreach.services import contacts, gateway, messages, receipts, registrations, review
 from outreach.services.access import duplicate_link, registration_for
 
 bp = Blueprint("api", __name__)
@@ -181,3 +183,58 @@ def correct_kpj(number: str):
                        registration=detailed(r)), refusal.status
     db.session.commit()
     return jsonify(detailed(r))
+
+
+def contact_json(r: Registration, c) -> dict:
+    return {"client_id": c.client_id, "number": r.number, "channel": c.channel, "outcome": c.outcome,
+            "will_pay_on": c.will_pay_on.isoformat() if c.will_pay_on else None,
+            "next_on": c.next_on.isoformat() if c.next_on else None, "at": c.at.isoformat(),
+            "captured_at": c.captured_at.isoformat() if c.captured_at else None}
+
+
+@bp.post("/registrations/<number>/contacts")
+@role_required("officer", "coordinator", "admin")
+def log_contact(number: str):
+    """A contact with a worker (the offline outbox sends these): {client_id, channel, outcome, will_pay_on,
+    next_on, note, captured_at, visit_id, consent_method, event}. 201 new; 200 with the same contact for a
+    client_id already saved; 409 for another user's client_id; 422 with {errors}; 403 outside the user's area."""
+    r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+    if r is None:
+        return jsonify(error=_("Pendaftaran tidak ditemukan.")), 404
+    if not contacts.may_follow_up(current_user, r):
+        audit.record("refused", r, attempt="contact", why="not_permitted")
+        db.session.commit()
+        return jsonify(error=_("Pekerja ini di luar wilayah Anda.")), 403
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return unprocessable({"_": [_("Kirim kontak sebagai objek JSON.")]})
+    client_id = registrations.canonical_client_id(data.get("client_id"))
+    if client_id is None:
+        return unprocessable({"client_id": [_("client_id harus UUID yang dibuat perangkat.")]})
+    captured_at = registrations.parse_captured_at(data.get("captured_at"), utcnow())
+    logged = contacts.log(r, current_user._get_current_object(), data, client_id, local_today(), captured_at,
+                          data.get("visit_id"))
+    if logged.kind == "client_id_taken":
+        return client_id_taken()
+    if logged.kind == "refused":
+        return unprocessable(logged.errors)
+    db.session.commit()
+    return jsonify(contact_json(r, logged.contact)), 201 if logged.kind == "created" else 200
+
+
+@bp.post("/messages/reply")
+@csrf.exempt
+def message_reply():
+    """A worker's reply, passed on by the gateway and signed as the app signs what it sends (X-Outreach-Signature
+    over the raw body with MESSAGE_GATEWAY_SECRET): {"from": E.164, "text"}. "BERHENTI" stops automatic messages."""
+    body = request.get_data(cache=True)
+    if not gateway.signed(current_app.config.get("MESSAGE_GATEWAY_SECRET", ""), body,
+                          request.headers.get(gateway.SIGNATURE_HEADER)):
+        return jsonify(error="signature"), 403
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("from"), str):
+        return jsonify(error="body"), 422
+    phone = normalise_mobile(data["from"])
+    stopped = messages.stop(phone) if phone and rules.asks_to_stop(data.get("text")) else 0
+    db.session.commit()
+    return jsonify(stopped=stopped)

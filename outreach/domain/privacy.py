@@ -67,11 +67,13 @@ ERASED_FIELDS = ("nik", "nik_last4", "full_name", "name_key", "birth_place", "bi
                  "guardian_name", "guardian_relation", "notes", "kpj")
 
 # What stays of an event after erasure: the kind of change and its codes, no value, no free text.
-KEPT_CHANGE_KEYS = {"transition": ("from", "to", "reason", "no_change_needed"), "erased": ("from", "why")}
+KEPT_CHANGE_KEYS = {"transition": ("from", "to", "reason", "no_change_needed"), "erased": ("from", "why"),
+                    "contact": ("channel", "outcome", "contact", "next_on", "will_pay_on", "consent_method"),
+                    "cohort_imported": ("programme", "from", "months")}
 # Audit details that carry no personal data (codes, counts, page names); anything else (a reason typed to
 # reveal a NIK, a filter that searched a name, a KPJ) goes.
 KEPT_AUDIT_KEYS = ("page", "fields", "from", "to", "reason", "format", "rows", "kind", "request", "why",
-                   "attempt", "state")
+                   "attempt", "state", "outcome", "channel", "programme")
 
 
 def scrub_changes(kind: str, changes: dict | None) -> dict:

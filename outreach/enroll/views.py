@@ -15,7 +15,7 @@ from outreach.inputs import as_int
 from outreach.models import Programme, Registration, Visit
 from outreach.models.types import utcnow
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import programmes, registrations, tariff, worklist
+from outreach.services import followup, programmes, registrations, tariff, worklist
 from outreach.services.access import duplicate_link, registration_for
 from outreach.services.checks import Checked
 from outreach.services.regions import village_choices
@@ -79,7 +79,9 @@ def visit(visit_id: int):
     visit = own_visit(visit_id)
     rows = db.session.scalars(db.select(Registration).where(Registration.visit_id == visit.id)
                               .order_by(Registration.created_at.desc())).all()
-    return render_template("enroll/visit.html", visit=visit, registrations=rows, close_form=CloseVisitForm())
+    due = sum(followup.counts(followup.scope_for(me(), village=visit.village_code), local_today()).values())
+    return render_template("enroll/visit.html", visit=visit, registrations=rows, close_form=CloseVisitForm(),
+                           followup_due=due)
 
 
 @bp.post("/kunjungan/<int:visit_id>/tutup")

@@ -7,7 +7,7 @@ from outreach.domain.clock import local_today
 from outreach.extensions import db
 from outreach.i18n import LOCALE_COOKIE
 from outreach.security import safe_next
-from outreach.services import privacy, worklist
+from outreach.services import followup, privacy, worklist
 
 bp = Blueprint("main", __name__)
 
@@ -17,9 +17,12 @@ bp = Blueprint("main", __name__)
 def home():
     """An officer's work page (visits to continue, returned registrations, today's counts); for coordinators
     and admins, the queue and the data-subject requests past their 3x24 hours (templates/privacy/_overdue.html)."""
+    # The follow-up lists' counts for officers and coordinators (their kecamatan; admins open the lists).
+    counts = None if current_user.has_role("admin") else followup.counts(followup.scope_for(current_user), local_today())
     if not current_user.has_role("officer"):
-        return render_template("main/home.html", overdue_requests=privacy.overdue(current_user))
-    return render_template("main/home.html", visits=worklist.open_visits(current_user.id),
+        return render_template("main/home.html", overdue_requests=privacy.overdue(current_user),
+                               followup_counts=counts)
+    return render_template("main/home.html", followup_counts=counts, visits=worklist.open_visits(current_user.id),
                            returned=worklist.returned(current_user.id),
                            counts=worklist.counts_by_status(current_user.id),
                            today=worklist.today(current_user.id, local_today()))

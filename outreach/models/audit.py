@@ -9,7 +9,8 @@ from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 
 ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "nik_match",
-           "correct_kpj", "refused", "privacy_request", "privacy_close", "access_export", "erase", "programme")
+           "correct_kpj", "refused", "privacy_request", "privacy_close", "access_export", "erase", "programme",
+           "contact", "import_cohort")
 
 
 class AuditEvent(db.Model):

@@ -11,6 +11,8 @@ from outreach.models.types import UTCDateTime, utcnow
 from outreach.models.user import User
 from outreach.models.visit import Visit
 
+# Columns the follow-up lists filter on besides the index's keys (PostgreSQL INCLUDE: index-only counts).
+FOLLOWUP_FILTERS = ("next_contact_on", "last_outcome", "funding", "occupation", "programme_id")
 
 
 class Registration(db.Model):
@@ -36,6 +38,18 @@ class Registration(db.Model):
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
         # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
         Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
+        # The follow-up lists (services/followup.py): workers with a KPJ, by kecamatan or desa, in the lists' order
+        # (the month payments run to, then the KPJ's date, then id: a page is the index read in order, stopping
+        # after 30); on PostgreSQL each carries the columns the lists filter on, so that every count is an
+        # index-only range scan.
+        *(Index(f"ix_registrations_followup_{scope}", f"{scope}_code", "paid_through", "kpj_at", "id",
+                sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'"),
+                postgresql_include=list(FOLLOWUP_FILTERS)) for scope in ("kecamatan", "village")),
+        # A programme's members in a kecamatan in the same order: the "programme ending" list of a large cohort.
+        Index("ix_registrations_followup_programme", "programme_id", "kecamatan_code", "paid_through", "kpj_at", "id",
+              sqlite_where=text("status = 'active' AND programme_id IS NOT NULL"),
+              postgresql_where=text("status = 'active' AND programme_id IS NOT NULL"),
+              postgresql_include=["next_contact_on", "last_outcome"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +100,15 @@ class Registration(db.Model):
     # protected, ending or lapsed read it from the row and its index instead of the ledger.
     paid_through: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(30))
+    # The latest contact (models/contact.py), kept here so the follow-up lists filter without the log: a worker
+    # is off the lists until next_contact_on; moved and died (domain.followup.CLOSING) take them off for good.
+    next_contact_on: Mapped[date | None] = mapped_column(Date)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    # app: enrolled here; imported: from a funder's member list (consent collected by the funder, not here:
+    # no automatic message until an officer records consent at a contact).
+    source: Mapped[str] = mapped_column(String(12), default="app", server_default="app")
+    messages_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # "berhenti": no automatic message
 
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))

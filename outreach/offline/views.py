@@ -16,7 +16,7 @@ from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
 SHELL_FILES = ("site.css", "app.css", "js/forms.js", "js/outbox-core.js", "js/outbox.js", "js/outbox-form.js",
-               "js/outbox-page.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
+               "js/outbox-page.js", "js/outbox-contact.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +42,7 @@ def service_worker():
                          "logout": url_for("auth.logout"), "session": url_for("api.session_info"),
                          "registrations": url_for("api.create_registration"), "home": url_for("main.home"),
                          "visits": url_for("enroll.visits"), "visitForm": url_for("enroll.register", visit_id=0),
+                         "visitFollowup": url_for("followup.visit_list", visit_id=0),
                          "outbox": url_for("offline.outbox"), "correct": url_for("enroll.correct_offline")}}
     body = f"const SETTINGS = {json.dumps(settings)};\n{script}"
     return Response(body, mimetype="application/javascript",

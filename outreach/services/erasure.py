@@ -3,7 +3,8 @@ numbers stay honest: the registration's row stays (number, status `erased` and t
 kecamatan, occupation, programmes, payer, dates, officer, consent record), its history and audit events stay
 without their personal values, and coverage keeps counting it. What goes: domain.privacy.ERASED_FIELDS, the
 flags, the contribution figures (they carry the income), the receipt's salt (no token can be made again; the
-hash stays so the old QR says "no longer exists"), free text of events, audit details and requests, and the
+hash stays so the old QR says "no longer exists"), free text of events, audit details, requests and contacts,
+the automatic messages' number and text, and the
 visit's GPS when no other worker's registration is left on that visit. Cannot be undone. The caller commits.
 """
 from collections import Counter
@@ -13,7 +14,8 @@ from outreach import audit
 from outreach.domain import privacy as rules
 from outreach.domain import workflow
 from outreach.extensions import db
-from outreach.models import AuditEvent, PrivacyRequest, Receipt, Registration, RegistrationEvent, User, Visit
+from outreach.models import (AuditEvent, Contact, Message, PrivacyRequest, Receipt, Registration, RegistrationEvent,
+                             User, Visit)
 from outreach.models.types import utcnow
 from outreach.services.access import may_see
 
@@ -43,6 +45,9 @@ def erase(registration: Registration, user: User | None, why: str, request: Priv
     db.session.execute(db.update(PrivacyRequest).where(PrivacyRequest.registration_id == registration.id)
                        .values(detail=None, outcome=None))
     db.session.execute(db.update(Receipt).where(Receipt.registration_id == registration.id).values(salt=None))
+    # The follow-up log keeps who, when, how and the outcome; its notes and the messages' number and text go.
+    db.session.execute(db.update(Contact).where(Contact.registration_id == registration.id).values(note=None))
+    db.session.execute(db.update(Message).where(Message.registration_id == registration.id).values(to=None, text=None))
     forget_visit_position(registration)
     user_id = user.id if user else None
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user_id, kind="erased", at=now,

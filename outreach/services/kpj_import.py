@@ -240,10 +240,10 @@ def drop_upload(digest: str, user: User) -> None:
     upload_path(user, digest).unlink(missing_ok=True)
 
 
-def forget_old_uploads(folder, dry_run: bool = False) -> int:
+def forget_old_uploads(folder, dry_run: bool = False, pattern: str = "*.csv") -> int:
     """Delete previewed files older than UPLOAD_TTL (also run by `flask retention run`); how many."""
     cutoff, n = (utcnow() - UPLOAD_TTL).timestamp(), 0
-    for old in folder.glob("*.csv"):
+    for old in folder.glob(pattern):
         try:
             if old.stat().st_mtime < cutoff:
                 if not dry_run:

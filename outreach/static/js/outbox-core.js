@@ -1,6 +1,7 @@
 /* The device outbox, shared by the pages and the service worker (importScripts).
    Registrations captured without signal wait in IndexedDB, tied to the officer who captured them, and are
-   sent one at a time to POST /api/v1/registrations with their client_id. An entry leaves the outbox only
+   sent one at a time to POST /api/v1/registrations with their client_id; a contact logged on a follow-up list
+   (kind "contact") is an entry too, sent the same way to its own address (entry.url). An entry leaves the outbox only
    when the server confirms it: a JSON answer (201, or 200 for a client_id it already has) naming the same
    client_id and a registration number. Anything else (a maintenance page, a redirect to the login form, an
    empty body) keeps it for a retry, which can never duplicate. Every request has a time limit. */
@@ -130,8 +131,8 @@ var Outbox = (function () {
     });
   }
 
-  function send(payload, token) {
-    return request(urls.registrations, {
+  function send(payload, token, url) {
+    return request(url || urls.registrations, {
       method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": token },
       body: JSON.stringify(payload)
     }, limits.send);
@@ -157,7 +158,8 @@ var Outbox = (function () {
   function saved(entry, body) {
     return put("sent", { client_id: entry.client_id, officer_id: entry.officer_id, name: entry.name,
                          village: entry.village, captured_at: entry.captured_at, number: body.number,
-                         receipt_url: safeUrl(body.receipt_url), sent_at: new Date().toISOString() })
+                         receipt_url: body.receipt_url ? safeUrl(body.receipt_url) : null, kind: entry.kind || null,
+                         sent_at: new Date().toISOString() })
       .then(function () { return remove("entries", entry.client_id); });
   }
   function rejected(entry, body) {
@@ -182,7 +184,7 @@ var Outbox = (function () {
         function next(i) {
           if (i >= queue.length) return summary;
           var entry = queue[i];
-          return send(entry.payload, me.csrf_token).then(function (res) {
+          return send(entry.payload, me.csrf_token, entry.url).then(function (res) {
             var v = verdict(res, entry.client_id);
             if (v === "saved") { summary.sent++; return saved(entry, res.body).then(function () { return next(i + 1); }); }
             if (v === "rejected") { summary.rejected++; return rejected(entry, res.body).then(function () { return next(i + 1); }); }

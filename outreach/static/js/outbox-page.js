@@ -31,7 +31,7 @@
           if (link) p.append(" ", link);
           li.append(p);
         });
-        if (entry.state === "rejected") {  // corrected on a form of the outbox's own: works for closed visits too
+        if (entry.state === "rejected" && entry.kind !== "contact") {  // corrected on the outbox's own form
           var fix = document.createElement("a"); fix.className = "button";
           fix.href = page.dataset.fixForm + "?outbox=" + encodeURIComponent(entry.client_id);
           fix.textContent = texts.fix; li.append(fix);

@@ -104,10 +104,12 @@ var OutboxUI = (function () {
     navigator.serviceWorker.addEventListener("message", function (e) { if (e.data && e.data.outbox) after(e.data.outbox); });
   }
   /* The pages an officer needs without signal are kept as soon as the server confirmed whose they are (after
-     logging in, when the worker installs), not only once opened: home, visits, outbox, and this visit's form. */
+     logging in, when the worker installs), not only once opened: home, visits, outbox, and this visit's form and
+     follow-up list. */
   function keepPages() {
     if (!officer || !("serviceWorker" in navigator) || navigator.onLine === false) return;
-    var forms = Array.prototype.map.call(document.querySelectorAll("[data-cache-form]"), function (a) { return a.getAttribute("href"); });
+    var forms = Array.prototype.map.call(document.querySelectorAll("[data-cache-form], [data-cache-page]"),
+                                         function (a) { return a.getAttribute("href"); });
     navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage({ keep: forms }); });
   }
 
@@ -206,5 +208,6 @@ var OutboxUI = (function () {
   return { t: t, fmt: fmt, say: say, hush: hush, kept: kept, persist: persist, handOver: handOver,
            inFlight: inFlight, duplicateLink: duplicateLink, check: check, askServer: askServer,
            officer: function () { return officer; }, pending: pending, counter: counter, retryLater: retryLater,
+           sync: syncNow,
            onRender: function (draw) { renders.push(draw); } };
 })();

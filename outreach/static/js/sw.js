@@ -9,9 +9,9 @@ var URLS = SETTINGS.urls;
 self.APP_URLS = URLS;  // for outbox-core.js
 importScripts(URLS.core);
 var CACHE = "outreach-shell-" + SETTINGS.version;
-// Pages kept for offline use: the visit's registration form, the outbox (and its correction form), the
-// visits list and home. The form is named by visit 0: a path is kept by its shape, numbers as 0.
-var KEEP = [URLS.visitForm, URLS.outbox, URLS.correct, URLS.visits, URLS.home];
+// Pages kept for offline use: the visit's registration form and follow-up list, the outbox (and its correction
+// form), the visits list and home. The form is named by visit 0: a path is kept by its shape, numbers as 0.
+var KEEP = [URLS.visitForm, URLS.visitFollowup, URLS.outbox, URLS.correct, URLS.visits, URLS.home];
 // Kept as soon as the server confirms the officer (outbox.js asks), not only once opened with signal.
 var READY = [URLS.outbox, URLS.correct, URLS.visits, URLS.home];
 function shape(path) { return path.replace(/\/\d+(?=\/|$)/g, "/0"); }
@@ -76,7 +76,7 @@ function keepPage(path, response) {
 function ready(forms) {
   forms = forms.map(function (href) {  // only this site's visit forms
     try { var u = new URL(href, self.location.href); return u.origin === self.location.origin ? u.pathname : null; } catch (e) { return null; }
-  }).filter(function (path) { return path && shape(path) === URLS.visitForm; });
+  }).filter(function (path) { return path && (shape(path) === URLS.visitForm || shape(path) === URLS.visitFollowup); });
   var live = forms.length ? [URLS.home, URLS.visits] : [];
   return Promise.all(READY.concat(forms).map(function (path) {
     return caches.match(path).then(function (hit) {
