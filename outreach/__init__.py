@@ -1,4 +1,4 @@
-"""outreach: enrolling Bangka Selatan's informal workers into BPJS Ketenagakerjaan."""
+"""outreach: enrolling a regency's or city's informal workers into BPJS Ketenagakerjaan (Bangka Selatan first)."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -8,7 +8,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, inputs, labels, logs, security, wording
+    from outreach import cli, district, errors, i18n, inputs, labels, logs, security, wording
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
     from outreach.files import private_dir, private_file
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if config:
         app.config.update(config)
+    district.init_app(app)  # after the overrides: the district decides the defaults that follow from it
 
     sqlite_file = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     if sqlite_file != app.config["SQLALCHEMY_DATABASE_URI"] and sqlite_file not in ("", ":memory:"):

@@ -15,7 +15,6 @@ from outreach.domain import workflow
 from outreach.domain.contribution import contribution_for
 from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.occupations import CODES, TRANSPORT
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.labels import CONSENT_VERSION
 from outreach.models import CoverageTarget, Region, Registration, RegistrationEvent
@@ -48,7 +47,10 @@ RETURN_NOTES = {"incomplete": "DATA DEMO: alamat belum lengkap (RT/RW)", "nik_mi
                 "branch_fix": "DATA DEMO: cabang minta nama ibu kandung", "other": "DATA DEMO: hubungi koordinator"}
 REJECTED = ["duplicate", "withdrew", "already_participant", "invalid_nik"]
 RETURNED_BEFORE_SUBMISSION = [code for code in workflow.RETURN_REASONS if code != "branch_fix"]
-MIGRANT_KECAMATAN = ["320101", "167101", "337401"]  # Cibinong (Bogor), Palembang, Semarang: pekerja pendatang
+# Kecamatan of NIKs from elsewhere (pekerja pendatang): Cibinong (Bogor), Ilir Barat II (Palembang), Semarang
+# Tengah, Toboali (Bangka Selatan); those of the deployment's own district are left out.
+MIGRANT_KECAMATAN = ["320101", "167101", "337401", "190301"]
+SPONSORS = ["CSR Bank Daerah", "CSR perusahaan setempat"]
 
 
 def history(status: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -76,6 +78,9 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
     rng = rng or random.Random(2411)
     villages = db.session.scalars(db.select(Region).where(Region.level == "village", Region.parent_code.in_(teams))
                                   .order_by(Region.code)).all()
+    kecamatan_names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.in_(teams))).all())
+    home = next(iter(teams)).replace(".", "")[:4]  # the district as a NIK writes it
+    migrant = [k for k in MIGRANT_KECAMATAN if not k.startswith(home)]
     now = utcnow()
     # Dates first, oldest first: numbers are handed out in date order, as the real counter does.
     dates = sorted(now - timedelta(days=rng.randint(0, 55), minutes=rng.randint(0, 600)) for _ in range(count))
@@ -98,7 +103,7 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         kecamatan = village.parent_code
         officer_id, reviewer_id = teams[kecamatan]
         day = born.day + (40 if sex == "F" else 0)
-        prefix = rng.choice(MIGRANT_KECAMATAN) if kind == "migrant" else kecamatan.replace(".", "")
+        prefix = rng.choice(migrant) if kind == "migrant" else kecamatan.replace(".", "")
         while True:
             nik = f"{prefix}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
             if nik not in used:
@@ -130,12 +135,12 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         r = Registration(
             number=next_number(created), client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), status=status,
             officer_id=officer_id, nik=nik, nik_last4=nik[-4:], full_name=full_name, name_key=name_key(full_name),
-            birth_place="Toboali", birth_date=born, sex=sex, phone=f"+62812{rng.randint(10_000_000, 99_999_999)}",
+            birth_place=kecamatan_names[kecamatan], birth_date=born, sex=sex, phone=f"+62812{rng.randint(10_000_000, 99_999_999)}",
             address=f"Dusun {rng.randint(1, 4)} RT 0{rng.randint(1, 9)}", village_code=village.code,
             kecamatan_code=kecamatan, occupation=occupation,
             occupation_other="Penjahit" if occupation == "lainnya" else None, monthly_income=income,
             programs=programs, payment_period=period, funding=funding,
-            sponsor_name="CSR PT Timah" if funding == "sponsor" else None, heir_name=person(("F" if sex == "M" else "M") if heir == "pasangan" else rng.choice("MF"), rng),
+            sponsor_name=rng.choice(SPONSORS) if funding == "sponsor" else None, heir_name=person(("F" if sex == "M" else "M") if heir == "pasangan" else rng.choice("MF"), rng),
             heir_relation=heir, consent_at=created, guardian_name=person(rng.choice("MF"), rng) if minor else None,
             guardian_relation="ibu" if minor else None, consent_method="read_aloud",
             consent_version=CONSENT_VERSION, notes="DATA DEMO", is_demo=True, flags=flags,

@@ -6,11 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from outreach import audit, labels
+from outreach import audit, district, labels
 from outreach.domain import codes, workflow
 from outreach.domain.clock import local_midnight
 from outreach.domain.occupations import CODES as OCCUPATIONS
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
@@ -25,8 +24,14 @@ from outreach.services.regions import village_choices
 bp = Blueprint("review", __name__)
 PAGE = 50
 ALL = "all"  # the queue's "Semua" tab: every status, chosen explicitly (no status opens on the work)
-KECAMATAN_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d", re.ASCII)
-DESA_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d\.\d{4}", re.ASCII)
+KECAMATAN_CODE = re.compile(r"\d\d\.\d\d\.\d\d", re.ASCII)
+DESA_CODE = re.compile(r"\d\d\.\d\d\.\d\d\.\d{4}", re.ASCII)
+
+
+def district_code(pattern: re.Pattern, value: str | None) -> str | None:
+    """A kecamatan or desa code of the district, else None: anything else would be stored as-is in an
+    export's audit event."""
+    return value if pattern.fullmatch(value or "") and district.current().contains(value) else None
 
 
 def me() -> User:
@@ -36,9 +41,8 @@ def me() -> User:
 def filters_from(args) -> Filters:
     f = Filters(
         status=args.get("status") if args.get("status") in workflow.STATUSES else None,
-        # Only codes of the district: anything else would be stored as-is in an export's audit event.
-        kecamatan=args.get("kecamatan") if KECAMATAN_CODE.fullmatch(args.get("kecamatan") or "") else None,
-        desa=args.get("desa") if DESA_CODE.fullmatch(args.get("desa") or "") else None,
+        kecamatan=district_code(KECAMATAN_CODE, args.get("kecamatan")),
+        desa=district_code(DESA_CODE, args.get("desa")),
         occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
         officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in codes.FUNDING else None,
         date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
