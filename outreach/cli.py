@@ -128,8 +128,8 @@ def retention_run(dry_run):
     Meant for cron or a systemd timer (README, "Personal data"). Prints counts only, never who."""
     cfg = current_app.config
     counts = erasure.run_retention(utcnow(), erasure.settings(cfg), dry_run)
-    folder = Path(current_app.instance_path) / kpj_import.UPLOAD_DIR
-    files = kpj_import.forget_old_uploads(folder, dry_run=dry_run) if folder.is_dir() else 0
+    files = kpj_import.forget_old_uploads(utcnow(), dry_run=dry_run)
+    files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_DIR, dry_run)
     if not dry_run:
         db.session.commit()  # every erasure of the run, at once
     verb = "would erase" if dry_run else "erased"

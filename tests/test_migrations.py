@@ -205,3 +205,21 @@ def test_revision_0013_names_the_regency_budget_and_dates_the_kpj(tmp_path):
     assert rows[0].kpj_at is None and str(rows[1].kpj_at).startswith("2026-02-10")
     assert str(rows[2].kpj_at).startswith("2026-03-01")
     assert all(r.paid_through is None and not r.employs_others for r in rows)
+
+
+def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
+    """From 0013 with an account in it: the previews' table comes, takes a coordinator's file, and goes again."""
+    scratch = make_app(f"sqlite:///{tmp_path}/previews.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0013")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+        upgrade(directory=directory, revision="0019")
+        with db.engine.begin() as conn:
+            conn.execute(db.text("INSERT INTO import_previews (user_id, kind, digest, content, created_at) "
+                                 "VALUES (1, 'kpj', :d, 'number,kpj', '2026-11-26 08:00:00+00:00')"), {"d": "a" * 64})
+            assert conn.execute(db.text("SELECT count(*) FROM import_previews")).scalar() == 1
+        downgrade(directory=directory, revision="0013")
+        assert "import_previews" not in db.inspect(db.engine).get_table_names()
+        assert db.session.execute(db.text("SELECT username FROM users")).scalar() == "p"

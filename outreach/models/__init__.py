@@ -1,5 +1,6 @@
 """Tables and relationships; behaviour that needs no database lives in outreach.domain."""
 from outreach.models.audit import AuditEvent, CoverageTarget
+from outreach.models.imports import ImportPreview
 from outreach.models.payment import Payment, Programme, ProgrammeQuota
 from outreach.models.privacy import PrivacyRequest
 from outreach.models.region import Region
@@ -7,4 +8,4 @@ from outreach.models.registration import NumberSequence, Receipt, Registration, 
 from outreach.models.user import LoginSession, LoginThrottle, Role, User
 from outreach.models.visit import Visit
 
-__all__ = ["AuditEvent", "CoverageTarget", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]
+__all__ = ["AuditEvent", "CoverageTarget", "ImportPreview", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]

@@ -213,6 +213,7 @@ def kpj_import():
     if form.validate_on_submit() and form.cancel.data:
         if kpj_file.DIGEST.fullmatch(form.digest.data or ""):
             kpj_file.drop_upload(form.digest.data, me())
+            db.session.commit()
         flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
         return redirect(url_for("review.kpj_import"))
     if form.validate_on_submit():
@@ -246,14 +247,16 @@ def kpj_import():
                 error = " ".join(refusal.messages)
                 read = kpj_file.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
+                kpj_file.drop_upload(digest, me())  # in the same transaction as the rows it applied
                 db.session.commit()
-                kpj_file.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
         if read is not None and read.ok:  # only a file that can be applied waits for the confirmation
             form.digest.data = digest or kpj_file.keep_upload(text, me())
+            db.session.commit()
         elif digest:
             kpj_file.drop_upload(digest, me())
+            db.session.commit()
         if error:
             status = 422
     return render_template("review/kpj_import.html", form=form, read=read, error=error), status
