@@ -121,6 +121,8 @@ def from_env(instance_path: str) -> dict:
         # queue's bulk action, are a few KB; 10 MB of tiny fields would take ~0.5 GB to parse (inputs.py).
         "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Keeps this deployment's counts apart in a Redis that other deployments (districts) also use.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down must not take login and /cek down with it: count in memory until it is back.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
