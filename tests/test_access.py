@@ -11,7 +11,7 @@ from tests.enrollment import worker
 
 EVERYONE = {"owner", "officer2", "coord", "coord_other", "admin"}
 PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup",
-          "offline.service_worker", "offline.manifest", "offline.offline_page"}
+          "offline.service_worker", "offline.manifest", "offline.offline_page", "api.openapi_description"}
 # endpoint -> the visitors who get through (the others get 403; anonymous is sent to log in)
 ACCESS = {
     "main.home": EVERYONE,
