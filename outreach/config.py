@@ -22,6 +22,12 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+def replica_bind(raw: str | None, instance_path: str) -> dict:
+    if not raw:
+        return {}
+    return {"replica": {"url": database_url(raw, instance_path), "pool_pre_ping": True, "hide_parameters": True}}
+
+
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32  # signs every session: a short one can be guessed offline from a cookie
 
@@ -100,6 +106,8 @@ def from_env(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         # hide_parameters: database errors must not write NIKs or birth dates into the logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # A read replica for the dashboard's and exports' reads (outreach/replica.py); unset: all on the primary.
+        "SQLALCHEMY_BINDS": replica_bind(os.environ.get("DATABASE_REPLICA_URL"), instance_path),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ("id", "en"),

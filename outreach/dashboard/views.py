@@ -13,6 +13,7 @@ from outreach.domain.clock import local_midnight, local_now, local_today
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
 from outreach.models.types import local_date
+from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required
 from outreach.services.access import visible_to
 from outreach.services.queue import Filters, counts_by_status
@@ -89,6 +90,7 @@ def coverage_rows(regions, kecamatan):
 @bp.route("/dasbor", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
+@reads_from_replica
 def show():
     kecamatan, regions = scope()
     form = TargetForm()

@@ -14,6 +14,7 @@ from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
+from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required, safe_next
 from outreach.services import exports, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
@@ -264,6 +265,7 @@ def kpj_import():
 
 @bp.get("/tinjau/ekspor.<fmt>")
 @role_required("coordinator", "admin")
+@reads_from_replica
 def export_rows(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

@@ -82,7 +82,8 @@ def start(fmt: str, filters, user) -> int:
 
 
 def record_rows(event_id: int, n: int) -> None:
-    event = db.session.get(AuditEvent, event_id)
+    # Locked, so read from the primary even when the export's rows came from the replica (outreach/replica.py).
+    event = db.session.get(AuditEvent, event_id, with_for_update=True)
     event.details = dict(event.details, rows=n)
 
 
