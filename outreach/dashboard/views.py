@@ -42,7 +42,7 @@ def live_counts(group_column):
 def scope():
     """(kecamatan or None, the regions to chart).
 
-    Coordinators see the desa of their kecamatan; admins see the eight kecamatan, or one kecamatan's
+    Coordinators see the desa of their kecamatan; admins see the district's kecamatan, or one kecamatan's
     desa when they choose it."""
     chosen = current_user.kecamatan_code if current_user.has_role("coordinator") else request.args.get("kecamatan")
     kecamatan = db.session.get(Region, chosen) if chosen else None
