@@ -1,4 +1,5 @@
-"""outreach: enrolling Bangka Selatan's informal workers into BPJS Ketenagakerjaan."""
+"""outreach: enrolling a regency's or city's informal workers into BPJS Ketenagakerjaan (Bangka Selatan first)."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -8,7 +9,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, errors, i18n, inputs, labels, logs, security, wording
+    from outreach import cli, district, errors, i18n, inputs, labels, logs, security, wording
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
     from outreach.files import private_dir, private_file
@@ -17,12 +18,15 @@ def create_app(config: dict | None = None):
     # a checkout (pip install -e), and says so rather than failing on the first page.
     if not (ROOT / "templates").is_dir():
         raise RuntimeError(f"templates/ not found beside the package in {ROOT}: install from a checkout with pip install -e")
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    # INSTANCE_PATH: the app's own folder (SQLite, the generated key) elsewhere than the checkout's instance/.
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True,
+                instance_path=os.environ.get("INSTANCE_PATH") or None)
     private_dir(app.instance_path)  # the database, the secret key, previewed imports: the app's user only
     app.config.from_mapping(from_env(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if config:
         app.config.update(config)
+    district.init_app(app)  # after the overrides: the district decides the defaults that follow from it
 
     sqlite_file = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     if sqlite_file != app.config["SQLALCHEMY_DATABASE_URI"] and sqlite_file not in ("", ":memory:"):

@@ -11,12 +11,12 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from outreach import demo as demo_data
+from outreach import district
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.domain.clock import local_today
 from outreach.domain.contribution import FUNDING, FUNDING_ALIASES, SELF, parse_month
 from outreach.domain.money import parse_rupiah
 from outreach.domain.phone import normalise_mobile
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
 from outreach.models.types import utcnow
@@ -29,23 +29,25 @@ retention_cli = AppGroup("retention", help="Erase personal data whose retention 
 programmes_cli = AppGroup("programmes", help="Funding programmes: a budget paying a cohort's contributions.")
 
 DEMO_ACCOUNTS = (
-    # username, password, role, full name, kecamatan (Toboali)
-    ("petugas", "petugas-demo", "officer", "Petugas Demo", f"{DISTRICT_CODE}.01"),
-    ("koordinator", "koordinator-demo", "coordinator", "Koordinator Demo", f"{DISTRICT_CODE}.01"),
-    ("admin", "admin-demo", "admin", "Admin Demo", None),
+    # username, password, role, full name, whether tied to the district's first kecamatan (Toboali in Bangka
+    # Selatan; not every regency has a kecamatan 01)
+    ("petugas", "petugas-demo", "officer", "Petugas Demo", True),
+    ("koordinator", "koordinator-demo", "coordinator", "Koordinator Demo", True),
+    ("admin", "admin-demo", "admin", "Admin Demo", False),
 )
 
 
 def kecamatan_code(value: str | None) -> str | None:
-    """Accept "19.03.01", "190301" or "01"; the code must be one of Bangka Selatan's kecamatan."""
+    """Accept "19.03.01", "190301" or "01"; the code must be one of the district's kecamatan (DISTRICT_CODE)."""
     if not value:
         return None
+    here = district.current()
     digits = "".join(c for c in value if c.isdigit())
-    code = {2: f"{DISTRICT_CODE}.{digits}", 6: f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"}.get(len(digits), value)
+    code = {2: f"{here.code}.{digits}", 6: f"{digits[:2]}.{digits[2:4]}.{digits[4:]}"}.get(len(digits), value)
     region = db.session.get(Region, code)
-    if region is None or region.parent_code != DISTRICT_CODE:
+    if region is None or region.parent_code != here.code:
         names = ", ".join(f"{r.code} {r.name}" for r in Region.kecamatan_of_district())
-        raise click.BadParameter(f"not a kecamatan of Bangka Selatan (run `regions load` first?). Known: {names}")
+        raise click.BadParameter(f"not a kecamatan of {here.name} (run `regions load` first?). Known: {names}")
     return code
 
 
@@ -83,7 +85,8 @@ def save_user(username, password, role, name, phone, kecamatan) -> User:
 @click.option("--password", required=True, help=f"At least {MIN_PASSWORD} characters.")
 @click.option("--name", help="Full name (defaults to the username).")
 @click.option("--phone")
-@click.option("--kecamatan", help="Kecamatan code, e.g. 19.03.01 (Toboali); required for officers and coordinators.")
+@click.option("--kecamatan", help="Kecamatan code of the district, e.g. 19.03.01 or 01 (Toboali in Bangka Selatan); "
+                                   "required for officers and coordinators.")
 def create_user(username, role, password, name, phone, kecamatan):
     """Create an account, or update it if the username exists."""
     user = save_user(username, password, role, name, phone, kecamatan)
@@ -113,10 +116,13 @@ def deactivate_user(username):
 
 @regions_cli.command("load")
 def load_regions_command():
-    """Load Indonesia's provinces, regencies and kecamatan and Bangka Selatan's desa."""
+    """Load Indonesia's provinces, regencies and kecamatan and the district's desa (DISTRICT_CODE)."""
     counts = load_regions()
     db.session.commit()
     click.echo("regions: {added} added, {updated} updated, {total} in all".format(**counts))
+    here = district.current()
+    click.echo(f"district: {here.code} {here.name}, {len(Region.kecamatan_of_district())} kecamatan, "
+               f"numbers {here.number_prefix}-YYMM-NNNNNN")
 
 
 PAYERS = [code for code in FUNDING if code != SELF] + list(FUNDING_ALIASES)
@@ -179,8 +185,8 @@ def retention_run(dry_run):
     Meant for cron or a systemd timer (README, "Personal data"). Prints counts only, never who."""
     cfg = current_app.config
     counts = erasure.run_retention(utcnow(), erasure.settings(cfg), dry_run)
-    folder = Path(current_app.instance_path) / kpj_import.UPLOAD_DIR
-    files = kpj_import.forget_old_uploads(folder, dry_run=dry_run) if folder.is_dir() else 0
+    files = kpj_import.forget_old_uploads(utcnow(), dry_run=dry_run)
+    files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_DIR, dry_run)
     if not dry_run:
         db.session.commit()  # every erasure of the run, at once
     verb = "would erase" if dry_run else "erased"
@@ -246,11 +252,13 @@ def demo(port, host, no_serve):
     upgrade(directory=current_app.extensions["migrate"].directory)
     counts = load_regions()
     db.session.commit()
-    click.echo("regions: {total} loaded".format(**counts))
+    here = district.current()
+    click.echo("regions: {total} loaded".format(**counts) + f"; district {here.code} {here.name}")
     click.echo("demo accounts (username / password):")
     accounts = {}
-    for username, password, role, name, kecamatan in DEMO_ACCOUNTS:
-        accounts[role], usable = demo_account(username, password, role, name, kecamatan)
+    first = min(k.code for k in Region.kecamatan_of_district())
+    for username, password, role, name, tied in DEMO_ACCOUNTS:
+        accounts[role], usable = demo_account(username, password, role, name, first if tied else None)
         click.echo(f"  {role:<12} {username} / {password if usable else '(password changed since; kept)'}")
     made = demo_data.seed(demo_teams(accounts["officer"], accounts["coordinator"], accounts["admin"]))
     db.session.commit()

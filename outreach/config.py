@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from outreach.domain.clock import TIMEZONE
+from outreach.domain.regions import DEFAULT_DISTRICT
 from outreach.files import write_private
 
 
@@ -19,6 +20,12 @@ def database_url(raw: str | None, instance_path: str) -> str:
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix):]
     return raw
+
+
+def replica_bind(raw: str | None, instance_path: str) -> dict:
+    if not raw:
+        return {}
+    return {"replica": {"url": database_url(raw, instance_path), "pool_pre_ping": True, "hide_parameters": True}}
 
 
 ENVIRONMENTS = ("development", "production")
@@ -79,16 +86,40 @@ def switch(name: str, default: bool = False) -> bool:
     raise RuntimeError(f"{name} must be true or false, not {raw!r}")
 
 
+def percent(name: str) -> float | None:
+    raw = os.environ.get(name, "").strip().rstrip("%")
+    if not raw:
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100:
+        raise RuntimeError(f"{name} must be a percentage between 0 and 100, not {raw!r}")
+    return value
+
+
 def from_env(instance_path: str) -> dict:
     env = environment(os.environ.get("OUTREACH_ENV"))
     production = env == "production"
     base_url, trusted_hosts = public_address(production)
     return {
+        # The regency or city this deployment serves, by its Kemendagri code (README, "A new district"):
+        # scopes, checks, the desa loaded, names on pages. NUMBER_PREFIX unset: derived from the district
+        # (outreach/domain/district.py); numbers already issued keep theirs.
+        "DISTRICT_CODE": os.environ.get("DISTRICT_CODE", DEFAULT_DISTRICT).strip(),
+        "NUMBER_PREFIX": os.environ.get("NUMBER_PREFIX", "").strip() or None,
+        # The share of informal workers covered when the campaign started, and where that figure comes from;
+        # unset: data/deployments.csv's (21%, Tropedo.id, October 2024 for Bangka Selatan), else none.
+        "COVERAGE_BASELINE_PCT": percent("COVERAGE_BASELINE_PCT"),
+        "COVERAGE_BASELINE_SOURCE": os.environ.get("COVERAGE_BASELINE_SOURCE", "").strip() or None,
         "OUTREACH_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         # hide_parameters: database errors must not write NIKs or birth dates into the logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # A read replica for the dashboard's and exports' reads (outreach/replica.py); unset: all on the primary.
+        "SQLALCHEMY_BINDS": replica_bind(os.environ.get("DATABASE_REPLICA_URL"), instance_path),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ("id", "en"),
@@ -110,6 +141,8 @@ def from_env(instance_path: str) -> dict:
         # queue's bulk action, are a few KB; 10 MB of tiny fields would take ~0.5 GB to parse (inputs.py).
         "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Keeps this deployment's counts apart in a Redis that other deployments (districts) also use.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down must not take login and /cek down with it: count in memory until it is back.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -152,7 +185,8 @@ def from_env(instance_path: str) -> dict:
         "NIK_MATCH_LIMIT": int(os.environ.get("NIK_MATCH_LIMIT", "30")),
         # Shown on the public status page when neither the officer nor a coordinator has a phone on file; with
         # no OFFICE_PHONE either, the page tells the worker where to go: OFFICE_ADDRESS, else the kecamatan's office.
-        "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Pemerintah Kabupaten Bangka Selatan"),
+        # OFFICE_NAME unset: "Pemerintah " and the district's name (outreach/district.py).
+        "OFFICE_NAME": os.environ.get("OFFICE_NAME", "").strip() or None,
         "OFFICE_PHONE": os.environ.get("OFFICE_PHONE", ""),
         "OFFICE_ADDRESS": os.environ.get("OFFICE_ADDRESS", ""),
         "PREFERRED_URL_SCHEME": "https" if production else "http",

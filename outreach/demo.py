@@ -19,7 +19,6 @@ from outreach.domain import workflow
 from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.clock import LOCAL_TZ
 from outreach.domain.occupations import CODES
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.labels import CONSENT_VERSION
 from outreach.models import CoverageTarget, Programme, Region, Registration, RegistrationEvent
@@ -104,6 +103,9 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
     rng = rng or random.Random(2411)
     villages = db.session.scalars(db.select(Region).where(Region.level == "village", Region.parent_code.in_(teams))
                                   .order_by(Region.code)).all()
+    kecamatan_names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.in_(teams))).all())
+    home = next(iter(teams)).replace(".", "")[:4]  # the district as a NIK writes it
+    migrant = [k for k in MIGRANT_KECAMATAN if not k.startswith(home)]
     now = utcnow()
     ended, running = seed_programmes(now)
     # Dates first, oldest first: numbers are handed out in date order, as the real counter does.
@@ -130,7 +132,7 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         kecamatan = village.parent_code
         officer_id, reviewer_id = teams[kecamatan]
         day = born.day + (40 if sex == "F" else 0)
-        prefix = rng.choice(MIGRANT_KECAMATAN) if kind == "migrant" else kecamatan.replace(".", "")
+        prefix = rng.choice(migrant) if kind == "migrant" else kecamatan.replace(".", "")
         while True:
             nik = f"{prefix}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
             if nik not in used:
@@ -163,7 +165,7 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         r = Registration(
             number=next_number(created), client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), status=status,
             officer_id=officer_id, nik=nik, nik_last4=nik[-4:], full_name=full_name, name_key=name_key(full_name),
-            birth_place="Toboali", birth_date=born, sex=sex, phone=f"+62812{rng.randint(10_000_000, 99_999_999)}",
+            birth_place=kecamatan_names[kecamatan], birth_date=born, sex=sex, phone=f"+62812{rng.randint(10_000_000, 99_999_999)}",
             address=f"Dusun {rng.randint(1, 4)} RT 0{rng.randint(1, 9)}", village_code=village.code,
             kecamatan_code=kecamatan, occupation=occupation,
             occupation_other="Penjahit" if occupation == "lainnya" else None, monthly_income=income,

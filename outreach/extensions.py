@@ -8,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
+from outreach.replica import RoutingSession
+
 # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
 naming = {
     "ix": "ix_%(column_0_label)s",
@@ -17,7 +19,8 @@ naming = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=naming))
+# RoutingSession: the dashboard's and exports' reads may go to a read replica (outreach/replica.py).
+db = SQLAlchemy(metadata=MetaData(naming_convention=naming), session_options={"class_": RoutingSession})
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

@@ -1,6 +1,6 @@
 """Locale choice and the template filters that format dates and Rupiah for it."""
 from flask import current_app, request
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
 from outreach.domain.masking import mask_name, mask_nik, mask_phone
@@ -29,6 +29,10 @@ def init_app(app) -> None:
     @app.template_filter("rupiah")
     def rupiah_filter(amount: int) -> str:
         return format_rupiah(amount, str(get_locale()))
+
+    @app.template_filter("decimal")
+    def decimal_filter(n) -> str:
+        return format_decimal(n)  # 359.661 and 0,55 in Indonesian; 359,661 and 0.55 in English
 
     @app.template_filter("mask_nik")
     def mask_nik_filter(nik: str) -> str:

@@ -3,10 +3,11 @@ language, and the consent text. The codes themselves are domain data (outreach/d
 every code has its words here. Registered once by the factory as the templates' `labels`."""
 from datetime import date
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import LazyString, format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from outreach import district
 from outreach.domain.contribution import parse_month, schedule
 from outreach.domain.money import format_rupiah
 
@@ -60,7 +61,9 @@ STATUSES = {
 }
 ERASED_NAME = _l("(data pribadi sudah dihapus)")
 FLAGS = {
-    "outside_district": _l("NIK dari luar Bangka Selatan (pekerja pendatang)"),
+    # Lazy like the others, with the deployment's name filled in when shown.
+    "outside_district": LazyString(lambda: _("NIK dari luar %(district)s (pekerja pendatang)",
+                                             district=district.current().name)),
     "old_regency_code": _l("NIK memakai kode kabupaten lama"),
     "unknown_kecamatan": _l("Kode kecamatan pada NIK tidak ada di daftar Kemendagri"),
     "minor": _l("Pekerja berusia 15–17 tahun: persetujuan orang tua/wali dicatat"),
@@ -211,11 +214,17 @@ RETURNS = {
 # The consent the worker gives (UU PDP Art. 20-22), by version: each registration stores the version it was
 # given under, and shows that text ever after. A new wording is a new version; older ones stay here.
 CONSENT_VERSION = "2026-12-v2"
-CONSENT_V1 = _l(
-    "Pekerja menyetujui data pribadinya (NIK, nama, tanggal lahir, alamat, nomor HP, ahli waris) dipakai "
-    "oleh Pemerintah Kabupaten Bangka Selatan untuk mendaftarkannya sebagai peserta BPJS Ketenagakerjaan "
-    "dan menindaklanjuti pendaftaran itu, dan diteruskan ke BPJS Ketenagakerjaan untuk tujuan yang sama."
-)
+# The texts name the regency's or city's government: the deployment's district (Bangka Selatan's read the same
+# words as before the district became a setting; a version's meaning does not change with it).
+
+
+def consent_v1(cfg) -> list[tuple[str | None, str]]:
+    return [(None, _(
+        "Pekerja menyetujui data pribadinya (NIK, nama, tanggal lahir, alamat, nomor HP, ahli waris) dipakai "
+        "oleh Pemerintah %(district)s untuk mendaftarkannya sebagai peserta BPJS Ketenagakerjaan "
+        "dan menindaklanjuti pendaftaran itu, dan diteruskan ke BPJS Ketenagakerjaan untuk tujuan yang sama.",
+        district=district.current().name))]
+
 GUARDIAN_TEXT = _l("Untuk pekerja berusia 15–17 tahun: orang tua atau wali ikut mendengar atau membaca pernyataan "
                    "ini dan menyetujuinya; namanya dan hubungannya dengan pekerja dicatat.")
 
@@ -231,8 +240,9 @@ def consent_v2(cfg) -> list[tuple[str, str]]:
          _("Hanya untuk mendaftarkan Anda sebagai peserta BPJS Ketenagakerjaan (Bukan Penerima Upah), untuk "
            "menindaklanjuti pembayaran iuran, dan untuk mengirim pesan kepada Anda tentang pendaftaran ini.")),
         (_("Siapa yang menerima"),
-         _("Petugas dan koordinator Pemerintah Kabupaten Bangka Selatan yang mengurus pendaftaran di kecamatan "
-           "Anda, dan BPJS Ketenagakerjaan. Data Anda tidak dijual dan tidak diberikan kepada pihak lain.")),
+         _("Petugas dan koordinator Pemerintah %(district)s yang mengurus pendaftaran di kecamatan "
+           "Anda, dan BPJS Ketenagakerjaan. Data Anda tidak dijual dan tidak diberikan kepada pihak lain.",
+           district=district.current().name)),
         (_("Dasar hukum"),
          _("Persetujuan Anda (Undang-Undang No. 27 Tahun 2022 tentang Pelindungan Data Pribadi), dan tugas "
            "pemerintah daerah memperluas kepesertaan jaminan sosial ketenagakerjaan (Undang-Undang No. 24 Tahun "
@@ -255,7 +265,7 @@ def consent_v2(cfg) -> list[tuple[str, str]]:
 
 # version -> its text as (heading, paragraph) pairs, given the settings
 CONSENT_TEXTS = {
-    "2026-11-v1": lambda cfg: [(None, str(CONSENT_V1))],
+    "2026-11-v1": consent_v1,
     "2026-12-v2": consent_v2,
 }
 

@@ -25,7 +25,7 @@ def test_users_create_refuses_bad_input(app):
     assert no_kecamatan.exit_code != 0 and "needs --kecamatan" in no_kecamatan.output
     elsewhere = runner.invoke(args=["users", "create", "budi", "--role", "officer", "--password", "panjang-sekali",
                                     "--kecamatan", "11.01.01"])
-    assert elsewhere.exit_code != 0 and "not a kecamatan of Bangka Selatan" in elsewhere.output
+    assert elsewhere.exit_code != 0 and "not a kecamatan of Kabupaten Bangka Selatan" in elsewhere.output
     assert runner.invoke(args=["users", "create", "budi", "--role", "boss", "--password", "panjang-sekali"]).exit_code != 0
     assert runner.invoke(args=["users", "deactivate", "nobody"]).exit_code != 0
 
@@ -129,7 +129,7 @@ def test_demo_rows_hold_together(app):
             assert r.village.parent_code == r.kecamatan_code == r.officer.kecamatan_code, r.number  # desa of their kecamatan
             given = r.full_name.split()[0]
             assert given in (FEMALE_GIVEN if r.sex == "F" else MALE_GIVEN), (r.full_name, r.sex)
-            nik = parse_nik(r.nik)
+            nik = parse_nik(r.nik, "19.03")
             assert nik.sex == r.sex and nik.matches_birth_date(r.birth_date), r.number  # the NIK agrees
             error, flags = check_age(r.birth_date, r.created_at.date())  # counted on the day of registration
             assert error is None and ("minor" in flags) == ("minor" in r.flags), r.number

@@ -49,7 +49,7 @@ TODAY = date(2026, 11, 24)
     ("<script>alert(1)</script>", ["length"], [], None, None),
 ])
 def test_parse_nik(raw, errors, flags, sex, born):
-    nik = parse_nik(raw)
+    nik = parse_nik(raw, "19.03")
     assert nik.errors == errors
     assert nik.flags == flags
     assert nik.sex == sex
@@ -58,7 +58,7 @@ def test_parse_nik(raw, errors, flags, sex, born):
 
 @pytest.mark.parametrize("yy, expected_year", [(90, 1990), (26, 2026), (10, 2010), (27, 1927), (0, 2000)])
 def test_century_is_the_latest_not_in_the_future(yy, expected_year):
-    nik = parse_nik(f"1903010101{yy:02d}0001")  # a man born 1 January of 19yy or 20yy
+    nik = parse_nik(f"1903010101{yy:02d}0001", "19.03")  # a man born 1 January of 19yy or 20yy
     assert nik.birth_date(date(2026, 11, 24)).year == expected_year
 
 
@@ -70,7 +70,21 @@ def test_century_is_the_latest_not_in_the_future(yy, expected_year):
     (date(1990, 9, 15), False),
 ])
 def test_typed_birth_date_must_agree(typed, agrees):
-    assert parse_nik("1903015508900001").matches_birth_date(typed) is agrees
+    assert parse_nik("1903015508900001", "19.03").matches_birth_date(typed) is agrees
+
+
+@pytest.mark.parametrize("raw, district, flags", [
+    # the same NIKs read by a deployment in Kota Ambon (81.71) and Kabupaten Banyuwangi (35.10)
+    ("8171011508900001", "81.71", []),  # Nusaniwe, Ambon: at home
+    ("1903015508900001", "81.71", ["outside_district"]),  # a Toboali NIK in Ambon: a migrant there
+    ("8171011508900001", "19.03", ["outside_district"]),
+    ("3510011508900001", "35.10", []),
+    ("3510991508900001", "35.10", ["unknown_kecamatan"]),
+    ("3501011508900001", "35.10", ["outside_district"]),  # Pacitan, the same province
+])
+def test_outside_district_follows_the_deployment(raw, district, flags):
+    nik = parse_nik(raw, district)
+    assert nik.errors == [] and nik.flags == flags
 
 
 def test_normalise_keeps_only_what_was_between_the_separators():

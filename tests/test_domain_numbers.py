@@ -1,25 +1,32 @@
 """Registration numbers as workers type them from a receipt (outreach.domain.numbers)."""
 import pytest
 
-from outreach.domain.numbers import format_number, read_number
+from outreach.domain.numbers import WHOLE, format_number, read_number
 
 
-@pytest.mark.parametrize("typed, number", [
-    ("BS-2611-000149", "BS-2611-000149"),
-    ("bs-2611-000149", "BS-2611-000149"),
-    ("bs2611000149", "BS-2611-000149"),
-    ("BS 2611 000149", "BS-2611-000149"),
-    ("  Bs.2611.000149 ", "BS-2611-000149"),
-    ("2611-000149", "BS-2611-000149"),
-    ("2611000149", "BS-2611-000149"),
-    ("BS-2611-00149", "BS-2611-00149"),  # a digit short: not a number, looked up as typed
-    ("XX2611000149", "XX2611000149"),
-    ("", ""),
-    (None, ""),
+@pytest.mark.parametrize("typed, prefix, number", [
+    ("BS-2611-000149", "BS", "BS-2611-000149"),
+    ("bs-2611-000149", "BS", "BS-2611-000149"),
+    ("bs2611000149", "BS", "BS-2611-000149"),
+    ("BS 2611 000149", "BS", "BS-2611-000149"),
+    ("  Bs.2611.000149 ", "BS", "BS-2611-000149"),
+    ("2611-000149", "BS", "BS-2611-000149"),
+    ("2611000149", "BS", "BS-2611-000149"),
+    ("BS-2611-00149", "BS", "BS-2611-00149"),  # a digit short: not a number, looked up as typed
+    ("X2611000149", "BS", "X2611000149"),
+    ("", "BS", ""),
+    (None, "BS", ""),
+    # another district's prefix: the digits alone take it; letters typed keep theirs (an older prefix)
+    ("amb2611000149", "AMB", "AMB-2611-000149"),
+    ("2611 000149", "AMB", "AMB-2611-000149"),
+    ("BS-2611-000149", "AMB", "BS-2611-000149"),
+    ("bnyw 2611 000007", "BNYW", "BNYW-2611-000007"),
 ])
-def test_read_number(typed, number):
-    assert read_number(typed) == number
+def test_read_number(typed, prefix, number):
+    assert read_number(typed, prefix) == number
 
 
-def test_format_number():
-    assert format_number("2611", 149) == "BS-2611-000149"
+@pytest.mark.parametrize("prefix, number", [("BS", "BS-2611-000149"), ("AMB", "AMB-2611-000149")])
+def test_format_number(prefix, number):
+    assert format_number(prefix, "2611", 149) == number
+    assert WHOLE.fullmatch(number)

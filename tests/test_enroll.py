@@ -330,7 +330,7 @@ def test_coordinator_of_the_kecamatan_sees_it_and_the_flags_one_elsewhere_does_n
     Auth(here).login("koord1")
     Auth(there).login("koord_lepar")
     page = here.get(f"/pendaftaran/{number}").get_data(as_text=True)
-    assert "NIK dari luar Bangka Selatan" in page
+    assert "NIK dari luar Kabupaten Bangka Selatan" in page
     assert there.get(f"/pendaftaran/{number}").status_code == 403
 
 

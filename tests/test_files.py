@@ -1,4 +1,5 @@
-"""What the app keeps on disk (the SQLite database, the secret key, previewed imports) is its user's alone."""
+"""What the app keeps on disk (the SQLite database, the secret key) is its user's alone; previewed imports are
+kept in the database."""
 import io
 import re
 import os
@@ -26,29 +27,45 @@ def test_instance_folder_database_and_secret_key_are_private(tmp_path, monkeypat
     assert mode(tmp_path / "secret_key") == 0o600 and len(key) == 64
 
 
-def test_a_previewed_kpj_file_is_private(app, officer, visit_id, coordinator, tmp_path, monkeypatch):
-    from outreach.services import kpj_import
-    folder = tmp_path / "kpj-imports"
-    monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(folder))
-    (number,) = submitted(app, officer, visit_id, coordinator, 1)
-    page = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "preview": "x",
+def preview(coordinator, number):
+    return coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "preview": "x",
                                                  "file": (io.BytesIO(f"number,kpj\n{number},12345678901\n".encode()),
                                                           "k.csv")}, content_type="multipart/form-data")
+
+
+def kept(app) -> list:
+    from outreach.extensions import db
+    from outreach.models import ImportPreview
+    with app.app_context():
+        return db.session.execute(db.select(ImportPreview.user_id, ImportPreview.kind, ImportPreview.digest)).all()
+
+
+def test_a_previewed_kpj_file_waits_in_the_database_not_on_the_servers_disk(app, officer, visit_id, coordinator,
+                                                                            users):
+    """Another app server may take the confirmation: nothing of the file is left in this one's instance folder."""
+    (number,) = submitted(app, officer, visit_id, coordinator, 1)
+    page = preview(coordinator, number)
     assert page.status_code == 200
-    files = list(folder.glob("*.csv"))
-    assert files and all(mode(f) == 0o600 for f in files) and mode(folder) == 0o700
-
-
-def test_cancelling_a_kpj_preview_deletes_the_kept_file(app, officer, visit_id, coordinator, tmp_path, monkeypatch):
-    from outreach.services import kpj_import
-    folder = tmp_path / "kpj-imports"
-    monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(folder))
-    (number,) = submitted(app, officer, visit_id, coordinator, 1)
-    page = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "preview": "x",
-                                                 "file": (io.BytesIO(f"number,kpj\n{number},12345678901\n".encode()),
-                                                          "k.csv")}, content_type="multipart/form-data")
     digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', page.get_data(as_text=True))[1]
-    assert list(folder.glob("*.csv"))
+    assert kept(app) == [(users["coordinator"], "kpj", digest)]
+    folder = os.path.join(app.instance_path, "kpj-imports")
+    assert not os.path.isdir(folder) or not os.listdir(folder)
+
+
+def test_cancelling_a_kpj_preview_deletes_the_kept_file(app, officer, visit_id, coordinator):
+    (number,) = submitted(app, officer, visit_id, coordinator, 1)
+    page = preview(coordinator, number)
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', page.get_data(as_text=True))[1]
+    assert kept(app)
     done = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "digest": digest,
                                                  "cancel": "x"})
-    assert done.status_code == 302 and list(folder.glob("*.csv")) == []
+    assert done.status_code == 302 and kept(app) == []
+
+
+def test_applying_a_kpj_preview_deletes_the_kept_file(app, officer, visit_id, coordinator):
+    (number,) = submitted(app, officer, visit_id, coordinator, 1)
+    page = preview(coordinator, number)
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', page.get_data(as_text=True))[1]
+    done = coordinator.post("/tinjau/kpj", data={"csrf_token": coordinator.auth.token(), "digest": digest,
+                                                 "apply": "x"})
+    assert done.status_code == 302 and kept(app) == []

@@ -8,14 +8,6 @@ import pytest
 from tests.review_helpers import current, login_as, move, submitted
 
 
-@pytest.fixture(autouse=True)
-def kept_files(tmp_path, monkeypatch):
-    """Previewed KPJ files wait in a scratch folder, not in the repository's instance folder."""
-    from outreach.services import kpj_import
-    monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(tmp_path / "kpj-imports"))
-    return tmp_path / "kpj-imports"
-
-
 def upload(client, text, apply=False, content=None):
     """Preview a file (text or bytes) and, with apply, confirm that preview as the page's button does."""
     raw = content if content is not None else text
@@ -138,7 +130,7 @@ def test_kpj_import_flags_the_same_registration_twice(app, officer, visit_id, co
     assert text.count('data-ok="yes"') == 2 and "Pendaftaran ini sudah ada di baris 2." in text
 
 
-def test_kpj_import_of_a_two_megabyte_file_previews_and_applies(app, officer, visit_id, coordinator, kept_files):
+def test_kpj_import_of_a_two_megabyte_file_previews_and_applies(app, officer, visit_id, coordinator):
     """More than Flask's 500 kB form-field limit: the file waits on the server, only its digest goes back."""
     a, b = submitted(app, officer, visit_id, coordinator, 2)
     wide = ",".join(["x" * 50_000] * 18)  # many long columns, each under csv's field limit
@@ -148,7 +140,10 @@ def test_kpj_import_of_a_two_megabyte_file_previews_and_applies(app, officer, vi
     response = upload(coordinator, rows, apply=True)
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     assert (current(app, a).kpj, current(app, b).kpj) == ("11111111111", "22222222222")
-    assert not list(kept_files.glob("*.csv"))  # applied: the kept copy is gone
+    from outreach.extensions import db
+    from outreach.models import ImportPreview
+    with app.app_context():  # applied: the kept copy is gone
+        assert db.session.scalar(db.select(db.func.count(ImportPreview.id))) == 0
 
 
 def test_a_kept_kpj_file_is_only_for_the_coordinator_who_sent_it(app, officer, visit_id, coordinator, make_user):

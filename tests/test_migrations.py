@@ -211,6 +211,9 @@ def test_revisions_0016_and_0017_carry_registrations_forward_uncontacted(tmp_pat
     """From 0013 with data: every row enrolled in the app, never contacted, messages not stopped; the contact log
     and the message queue start empty; and back down again."""
     scratch = make_app(f"sqlite:///{tmp_path}/followup.db")
+def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
+    """From 0013 with an account in it: the previews' table comes, takes a coordinator's file, and goes again."""
+    scratch = make_app(f"sqlite:///{tmp_path}/previews.db")
     directory = scratch.extensions["migrate"].directory
     with scratch.app_context():
         upgrade(directory=directory, revision="0013")
@@ -232,3 +235,11 @@ def test_revisions_0016_and_0017_carry_registrations_forward_uncontacted(tmp_pat
         with db.engine.connect() as conn:
             assert {"contacts", "messages"}.isdisjoint(db.inspect(conn).get_table_names())
             assert conn.execute(db.text("SELECT kpj FROM registrations")).scalar() == "12345678901"
+        upgrade(directory=directory, revision="0019")
+        with db.engine.begin() as conn:
+            conn.execute(db.text("INSERT INTO import_previews (user_id, kind, digest, content, created_at) "
+                                 "VALUES (1, 'kpj', :d, 'number,kpj', '2026-11-26 08:00:00+00:00')"), {"d": "a" * 64})
+            assert conn.execute(db.text("SELECT count(*) FROM import_previews")).scalar() == 1
+        downgrade(directory=directory, revision="0013")
+        assert "import_previews" not in db.inspect(db.engine).get_table_names()
+        assert db.session.execute(db.text("SELECT username FROM users")).scalar() == "p"

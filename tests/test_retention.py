@@ -1,6 +1,4 @@
 """Retention as configuration, applied by `flask retention run [--dry-run]`: counts only, never who."""
-import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -81,23 +79,27 @@ def test_the_settings_say_how_long(app, users, monkeypatch):
     assert "erased 1 registrations (rejected: 1)" in result.output and "rejected 1 months" in result.output
 
 
-def test_the_command_deletes_previewed_kpj_files_older_than_a_day(app):
-    folder = Path(app.instance_path) / "kpj-imports"
+def test_the_command_deletes_previewed_kpj_files_older_than_a_day(app, users):
+    from outreach.models import ImportPreview
+    with app.app_context():
+        for digest, hours in (("a" * 64, 49), ("b" * 64, 2)):
+            db.session.add(ImportPreview(user_id=users["coordinator"], kind="kpj", digest=digest,
+                                         content="nik,kpj\n1903015508900001,12345678901\n",
+                                         created_at=utcnow() - timedelta(hours=hours)))
+        db.session.commit()
+    folder = Path(app.instance_path) / "kpj-imports"  # left over from before migration 0019: never read again
     folder.mkdir(parents=True, exist_ok=True)
-    old, fresh = folder / "1-old.csv", folder / "1-fresh.csv"
-    old.write_text("nik,kpj\n1903015508900001,12345678901\n")
-    fresh.write_text("nik,kpj\n")
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(old, (two_days_ago, two_days_ago))
+    legacy = folder / "1-legacy.csv"
+    legacy.write_text("nik,kpj\n")
     try:
         dry = app.test_cli_runner().invoke(args=["retention", "run", "--dry-run"])
-        assert "would delete 1 previewed KPJ files" in dry.output and old.exists()
+        assert "would delete 2 previewed KPJ files" in dry.output and legacy.exists()
         done = app.test_cli_runner().invoke(args=["retention", "run"])
-        assert "deleted 1 previewed KPJ files" in done.output
-        assert not old.exists() and fresh.exists()
+        assert "deleted 2 previewed KPJ files" in done.output and not legacy.exists()
+        with app.app_context():
+            assert db.session.scalars(db.select(ImportPreview.digest)).all() == ["b" * 64]
     finally:
-        for path in folder.glob("1-*.csv"):
-            path.unlink()
+        legacy.unlink(missing_ok=True)
 
 
 def test_a_retention_setting_must_be_whole_months(monkeypatch, tmp_path):

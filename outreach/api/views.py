@@ -9,11 +9,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from outreach import audit
+from outreach.api import openapi
 from outreach.domain import followup as rules
 from outreach.domain.clock import local_today
 from outreach.domain.masking import mask_nik
 from outreach.domain.phone import normalise_mobile
-from outreach.domain.workflow import STATUSES
+from outreach.domain.workflow import REASONS, RETURN_REASONS, STATUSES
 from outreach.extensions import csrf, db
 from outreach.inputs import as_int
 from outreach.models import Registration
@@ -60,7 +61,29 @@ def with_status_url(r: Registration) -> dict:
 
 
 def unprocessable(errors: dict, **extra):
-    return jsonify(errors={k: [str(m) for m in v] for k, v in errors.items()}, **extra), 422
+    """422 with each field's messages; `error` is the first of them, as every error answer has one."""
+    errors = {k: [str(m) for m in v] for k, v in errors.items() if v}
+    first = next((m for messages in errors.values() for m in messages), _("Periksa isian."))
+    return jsonify(error=first, errors=errors, **extra), 422
+
+
+def move_fields(data: dict, names: tuple, reason_is_code: bool = False) -> tuple[dict, dict]:
+    """The texts of a move (reason, note, kpj...) and `version`, each of its JSON type or absent; what is not is
+    a field error, never quietly dropped (a client must learn that its `reason` was not read)."""
+    texts, problems = {}, {}
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            problems[name] = [_("Isian harus berupa teks.")]
+        texts[name] = value
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        problems["version"] = [_("version harus bilangan bulat.")]
+    reason = texts.get("reason")
+    if reason_is_code and "reason" not in problems and reason is not None and reason not in REASONS + RETURN_REASONS:
+        problems["reason"] = [_("Alasan tidak dikenal: pilih salah satu dari %(codes)s.",
+                                codes=", ".join(RETURN_REASONS + REASONS))]
+    return texts, problems
 
 
 @bp.get("/session")
@@ -109,7 +132,7 @@ def duplicate_of(existing: Registration | None) -> dict:
 @role_required("officer")
 def list_registrations():
     q = (request.args.get("q") or "").strip()[:60]
-    status = request.args.get("status") or None
+    status = request.args.get("status")
     if status is not None and status not in STATUSES:
         return unprocessable({"status": [_("Status tidak dikenal: pilih salah satu dari %(codes)s.",
                                            codes=", ".join(STATUSES))]})
@@ -142,10 +165,12 @@ def transition(number: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("to"), str):
         return unprocessable({"to": [_("Sebutkan status tujuan (to).")]})
+    texts, problems = move_fields(data, ("reason", "note", "kpj"), reason_is_code=True)
+    if data.get("no_change_needed") not in (None, True, False):
+        problems["no_change_needed"] = [_("Isian harus berupa true atau false.")]
+    if problems:
+        return unprocessable(problems)
     version = data.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        return unprocessable({"version": [_("version harus bilangan bulat.")]})
-    texts = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("reason", "note", "kpj")}
     no_change = data.get("no_change_needed") is True  # returned -> pending without an edit: said, not assumed
     try:
         review.transition(r, data["to"], current_user._get_current_object(), version, no_change_needed=no_change,
@@ -170,10 +195,10 @@ def correct_kpj(number: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return unprocessable({"kpj": [_("Kirim kpj, reason dan version sebagai objek JSON.")]})
+    texts, problems = move_fields(data, ("kpj", "reason"))  # the reason here is free text: why it was wrong
+    if problems:
+        return unprocessable(problems)
     version = data.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        return unprocessable({"version": [_("version harus bilangan bulat.")]})
-    texts = {k: data.get(k) if isinstance(data.get(k), str) else None for k in ("kpj", "reason")}
     try:
         review.correct_kpj(r, texts["kpj"], texts["reason"], current_user._get_current_object(), version)
     except review.Refused as refusal:
@@ -238,3 +263,9 @@ def message_reply():
     stopped = messages.stop(phone) if phone and rules.asks_to_stop(data.get("text")) else 0
     db.session.commit()
     return jsonify(stopped=stopped)
+
+
+@bp.get("/openapi.json")
+def openapi_description():
+    """The description of this API (OpenAPI 3.1), built from the code lists the app checks against."""
+    return jsonify(openapi.description())

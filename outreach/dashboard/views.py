@@ -1,4 +1,5 @@
-"""The coverage dashboard: where the district stands against its informal workers, from the 21% baseline."""
+"""The coverage dashboard: where the district stands against its informal workers, from its baseline (21% in
+Bangka Selatan, October 2024: COVERAGE_BASELINE_PCT), with the population as context where no target is set."""
 from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,18 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from outreach import district
 from outreach.dashboard.forms import TargetForm
 from outreach.domain.clock import local_midnight, local_now, local_today
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
 from outreach.models.types import local_date
+from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required
 from outreach.services.access import visible_to
 from outreach.services.queue import Filters, counts_by_status
 
 bp = Blueprint("dashboard", __name__)
-BASELINE = 21  # % of Bangka Selatan's workers covered in October 2024 (data/SOURCES.md)
 WEEKS = 12
 
 
@@ -41,11 +42,11 @@ def live_counts(group_column):
 def scope():
     """(kecamatan or None, the regions to chart).
 
-    Coordinators see the desa of their kecamatan; admins see the eight kecamatan, or one kecamatan's
+    Coordinators see the desa of their kecamatan; admins see the district's kecamatan, or one kecamatan's
     desa when they choose it."""
     chosen = current_user.kecamatan_code if current_user.has_role("coordinator") else request.args.get("kecamatan")
     kecamatan = db.session.get(Region, chosen) if chosen else None
-    if kecamatan is None or kecamatan.parent_code != DISTRICT_CODE:
+    if kecamatan is None or kecamatan.parent_code != district.current().code:
         return None, Region.kecamatan_of_district()
     desa = db.session.scalars(db.select(Region).where(Region.parent_code == kecamatan.code).order_by(Region.name)).all()
     return kecamatan, desa
@@ -62,11 +63,12 @@ def coverage_rows(regions, kecamatan):
     enrolled = live_counts(Registration.village_code)
     active = dict(db.session.execute(visible_to(me()).where(counted_status() == "active").with_only_columns(
         Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
+    here = district.current().code
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
-                                      .where(CoverageTarget.region_code.like(DISTRICT_CODE + ".%"))).all())
+                                      .where(CoverageTarget.region_code.like(here + ".%"))).all())
     desa_of = {}  # kecamatan code -> its desa codes
     for code in db.session.scalars(db.select(Region.code).where(Region.level == "village",
-                                                                 Region.code.like(DISTRICT_CODE + ".%"))):
+                                                                 Region.code.like(here + ".%"))):
         desa_of.setdefault(code[:8], []).append(code)
 
     def row(region):
@@ -88,6 +90,7 @@ def coverage_rows(regions, kecamatan):
 @bp.route("/dasbor", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
+@reads_from_replica
 def show():
     kecamatan, regions = scope()
     form = TargetForm()
@@ -108,10 +111,24 @@ def show():
     if form.is_submitted():
         status = 422  # like every other form: the errors are next to the fields
     coverage, total = coverage_rows(regions, kecamatan)
-    return render_template("dashboard/show.html", form=form, baseline=BASELINE, coverage=coverage, total=total,
+    here = district.current()
+    return render_template("dashboard/show.html", form=form, baseline=here.baseline_pct,
+                           baseline_source=here.baseline_source, coverage=coverage, total=total,
+                           population=population_context(coverage, total, kecamatan),
                            kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
                            occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
                            officers=by_officer(), weeks=weekly()), status
+
+
+def population_context(coverage, total, kecamatan) -> dict | None:
+    """Where no target is set at all, the district's population (Dukcapil, December 2024) says what the counts
+    stand against; per 1,000 inhabitants only for the whole district (the population is the regency's)."""
+    here = district.current()
+    if not here.population or any(c["target"] for c in coverage) or (total and total["target"]):
+        return None
+    enrolled = sum(c["enrolled"] for c in coverage) if kecamatan is None else None
+    return {"people": here.population, "enrolled": enrolled,
+            "per_mille": round(1000 * enrolled / here.population, 2) if enrolled is not None else None}
 
 
 def by_officer():

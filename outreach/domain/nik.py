@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from outreach.domain.regions import DISTRICT_CODE, all_regions
+from outreach.domain.regions import country_regions
 
-DISTRICT_PREFIX = DISTRICT_CODE.replace(".", "")  # as the NIK writes it
 SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -19,7 +18,7 @@ SEPARATORS = re.compile(r"[\s.\-]")
 def region_codes() -> dict[str, frozenset[str]]:
     """Undotted codes by level, with the retired Papua regency codes apart."""
     codes: dict[str, set[str]] = {"province": set(), "regency": set(), "regency_old": set(), "district": set()}
-    for row in all_regions():
+    for row in country_regions():
         plain = row["code"].replace(".", "")
         if row["level"] == "regency" and row["successor_code"]:
             codes["regency_old"].add(plain)
@@ -75,8 +74,9 @@ def valid_date(day: int, month: int, yy: int) -> bool:
     return False
 
 
-def parse_nik(raw: str | None) -> Nik:
-    """Check a NIK; `errors` block a registration, `flags` go to the coordinator.
+def parse_nik(raw: str | None, district: str) -> Nik:
+    """Check a NIK; `errors` block a registration, `flags` go to the coordinator. `district` is the
+    deployment's regency code ("19.03"): a NIK issued elsewhere is flagged, not refused.
 
     errors: required, length, province, regency, kecamatan_zero, date, serial
     flags: outside_district, old_regency_code, unknown_kecamatan
@@ -108,6 +108,6 @@ def parse_nik(raw: str | None) -> Nik:
         nik.sex, nik.day, nik.month, nik.yy = sex, day, month, yy
     if digits[12:] == "0000":
         nik.errors.append("serial")
-    if not digits.startswith(DISTRICT_PREFIX):
+    if not digits.startswith(district.replace(".", "")):
         nik.flags.append("outside_district")
     return nik

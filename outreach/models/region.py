@@ -1,8 +1,8 @@
-"""Kemendagri regions: Indonesia's provinces, regencies and kecamatan, and Bangka Selatan's desa."""
+"""Kemendagri regions: Indonesia's provinces, regencies and kecamatan, and the district's desa."""
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from outreach.domain.regions import DISTRICT_CODE
+from outreach import district
 from outreach.extensions import db
 
 
@@ -23,9 +23,9 @@ class Region(db.Model):
 
     @classmethod
     def kecamatan_of_district(cls):
-        """Bangka Selatan's kecamatan, by name."""
+        """The district's kecamatan, by name."""
         return db.session.scalars(
-            db.select(cls).where(cls.parent_code == DISTRICT_CODE).order_by(cls.name)
+            db.select(cls).where(cls.parent_code == district.current().code).order_by(cls.name)
         ).all()
 
     def __repr__(self) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from outreach import district
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
@@ -52,7 +53,7 @@ def service_worker():
 @bp.get("/manifest.webmanifest")
 def manifest():
     data = {
-        "name": _("Pendaftaran BPU Bangka Selatan"),
+        "name": _("Pendaftaran BPU %(district)s", district=district.current().short_name),
         "short_name": _("Daftar BPU"),
         "description": _("Pendaftaran pekerja informal ke BPJS Ketenagakerjaan oleh petugas lapangan."),
         "lang": "id",

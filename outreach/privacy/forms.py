@@ -1,11 +1,12 @@
 """Forms of the data-subject requests' register."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from outreach import labels
+from outreach import district, labels
 from outreach.domain import privacy as rules
 
 
@@ -19,7 +20,6 @@ def choices(mapping: dict) -> list[SelectChoice]:
 
 class RequestForm(FlaskForm):
     number = StringField(_l("Nomor pendaftaran"), filters=[strip], validators=[DataRequired(_l("Isi nomor pendaftaran."))],
-                         description=_l("Tertulis di tanda terima, mis. BS-2611-000123."),
                          render_kw={"autocapitalize": "characters", "autocomplete": "off", "maxlength": 20})
     kind = RadioField(_l("Yang diminta"), choices=choices(labels.REQUEST_KINDS), validate_choice=False)
     identified_by = RadioField(_l("Cara memastikan yang meminta adalah pekerja itu"),
@@ -32,6 +32,10 @@ class RequestForm(FlaskForm):
     detail = TextAreaField(_l("Apa yang diminta (tidak wajib)"), filters=[strip], validators=[
         Length(max=500, message=_l("Paling banyak %(n)s karakter.", n=500))], render_kw={"rows": 2, "maxlength": 500})
     submit = SubmitField(_l("Catat permintaan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # the example carries this deployment's prefix
+        self.number.description = _("Tertulis di tanda terima, mis. %(example)s.", example=district.example_number())
 
     def validate_kind(self, field):
         if field.data not in rules.REQUEST_KINDS:

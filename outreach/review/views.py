@@ -6,15 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from outreach import audit, labels
+from outreach import audit, district, labels
 from outreach.domain import codes, workflow
 from outreach.domain.clock import local_midnight
 from outreach.domain.occupations import CODES as OCCUPATIONS
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.inputs import as_date, as_int
 from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
+from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required, safe_next
 from outreach.services import exports, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
@@ -25,8 +25,14 @@ from outreach.services.regions import village_choices
 bp = Blueprint("review", __name__)
 PAGE = 50
 ALL = "all"  # the queue's "Semua" tab: every status, chosen explicitly (no status opens on the work)
-KECAMATAN_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d", re.ASCII)
-DESA_CODE = re.compile(re.escape(DISTRICT_CODE) + r"\.\d\d\.\d{4}", re.ASCII)
+KECAMATAN_CODE = re.compile(r"\d\d\.\d\d\.\d\d", re.ASCII)
+DESA_CODE = re.compile(r"\d\d\.\d\d\.\d\d\.\d{4}", re.ASCII)
+
+
+def district_code(pattern: re.Pattern, value: str | None) -> str | None:
+    """A kecamatan or desa code of the district, else None: anything else would be stored as-is in an
+    export's audit event."""
+    return value if pattern.fullmatch(value or "") and district.current().contains(value) else None
 
 
 def me() -> User:
@@ -36,9 +42,8 @@ def me() -> User:
 def filters_from(args) -> Filters:
     f = Filters(
         status=args.get("status") if args.get("status") in workflow.STATUSES else None,
-        # Only codes of the district: anything else would be stored as-is in an export's audit event.
-        kecamatan=args.get("kecamatan") if KECAMATAN_CODE.fullmatch(args.get("kecamatan") or "") else None,
-        desa=args.get("desa") if DESA_CODE.fullmatch(args.get("desa") or "") else None,
+        kecamatan=district_code(KECAMATAN_CODE, args.get("kecamatan")),
+        desa=district_code(DESA_CODE, args.get("desa")),
         occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
         officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in codes.FUNDING else None,
         date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
@@ -209,6 +214,7 @@ def kpj_import():
     if form.validate_on_submit() and form.cancel.data:
         if kpj_file.DIGEST.fullmatch(form.digest.data or ""):
             kpj_file.drop_upload(form.digest.data, me())
+            db.session.commit()
         flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
         return redirect(url_for("review.kpj_import"))
     if form.validate_on_submit():
@@ -242,14 +248,16 @@ def kpj_import():
                 error = " ".join(refusal.messages)
                 read = kpj_file.read_kpj_csv(text, me())  # fresh per-row results after the rollback
             else:
+                kpj_file.drop_upload(digest, me())  # in the same transaction as the rows it applied
                 db.session.commit()
-                kpj_file.drop_upload(digest, me())
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
         if read is not None and read.ok:  # only a file that can be applied waits for the confirmation
             form.digest.data = digest or kpj_file.keep_upload(text, me())
+            db.session.commit()
         elif digest:
             kpj_file.drop_upload(digest, me())
+            db.session.commit()
         if error:
             status = 422
     return render_template("review/kpj_import.html", form=form, read=read, error=error), status
@@ -257,6 +265,7 @@ def kpj_import():
 
 @bp.get("/tinjau/ekspor.<fmt>")
 @role_required("coordinator", "admin")
+@reads_from_replica
 def export_rows(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

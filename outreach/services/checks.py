@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from outreach import labels
+from outreach import district, labels
 from outreach.domain import codes
 from outreach.domain import contribution as rules
 from outreach.domain.dates import parse_date
@@ -19,7 +19,7 @@ from outreach.domain.nik import parse_nik
 from outreach.domain.occupations import CODES as OCCUPATION_CODES
 from outreach.domain.occupations import OTHER
 from outreach.domain.phone import normalise_mobile
-from outreach.domain.regions import all_regions, in_district
+from outreach.domain.regions import district_villages
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
 from outreach.models import Registration
@@ -39,10 +39,10 @@ FLAGS = ("consent", "employs_others")  # a boolean, or the text a checkbox or a 
 TEXTS = tuple(f for f in FIELDS if f not in NUMBERS + LISTS + FLAGS)
 
 
-@lru_cache(maxsize=1)
-def district_villages() -> frozenset[str]:
-    return frozenset(r["code"] for r in all_regions()
-                     if r["level"] == "village" and in_district(r["code"]))
+@lru_cache(maxsize=8)
+def village_codes(code: str) -> frozenset[str]:
+    """The district's desa codes (from the shipped list, like the form's choices)."""
+    return frozenset(r["code"] for r in district_villages(code))
 
 
 @dataclass
@@ -115,7 +115,8 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
         return value
 
     # Identity: the NIK, and the birth date and sex it carries.
-    nik = parse_nik(data.get("nik"))
+    here = district.current()
+    nik = parse_nik(data.get("nik"), here.code)
     err["nik"].extend(labels.NIK_ERRORS[code] for code in nik.errors)
     values["nik"] = nik.digits if nik.valid else None
     text("full_name", _("Isi nama lengkap sesuai KTP."))
@@ -156,9 +157,9 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
             err["phone"].append(_("Nomor HP tidak valid: gunakan nomor seluler Indonesia, mis. 0812-3456-7890."))
     text("address", _("Isi alamat (jalan atau dusun, RT/RW)."))
     village = data.get("village_code")
-    values["village_code"] = village if village in district_villages() else None
+    values["village_code"] = village if village in village_codes(here.code) else None
     if values["village_code"] is None:
-        err["village_code"].append(_("Pilih desa di Kabupaten Bangka Selatan."))
+        err["village_code"].append(_("Pilih desa di %(district)s.", district=here.name))
 
     # Work and income.
     occupation = data.get("occupation")

@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from outreach import audit
+from outreach import audit, district
 from outreach.domain import contribution, workflow
 from outreach.domain import followup as rules
 from outreach.domain.dates import parse_date
@@ -31,7 +31,6 @@ from outreach.domain.nik import normalise_nik, parse_nik
 from outreach.domain.occupations import CODES as OCCUPATIONS
 from outreach.domain.occupations import TRANSPORT
 from outreach.domain.phone import normalise_mobile
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.files import private_dir
 from outreach.labels import IMPORTED_CONSENT
@@ -137,7 +136,7 @@ def desa_index() -> dict:
     """Bangka Selatan's desa by code and by name (a name may be two desa: then the kecamatan tells)."""
     by_name, by_code = {}, {}
     for desa in db.session.scalars(db.select(Region).where(Region.level == "village",
-                                                           Region.code.startswith(DISTRICT_CODE + "."))):
+                                                           Region.code.startswith(district.current().code + "."))):
         by_code[desa.code] = desa
         by_name.setdefault(header_key(desa.name), []).append(desa)
     kecamatan = {header_key(k.name): k.code for k in Region.kecamatan_of_district()}
@@ -148,7 +147,7 @@ def find_desa(text: str, kecamatan: str, index: dict) -> Region | str:
     if text in index["code"]:
         return index["code"][text]
     found = index["name"].get(header_key(text), [])
-    code = index["kecamatan"].get(header_key(kecamatan)) or (kecamatan if kecamatan.startswith(DISTRICT_CODE) else None)
+    code = index["kecamatan"].get(header_key(kecamatan)) or (kecamatan if kecamatan.startswith(district.current().code) else None)
     if code:
         found = [d for d in found if d.parent_code == code]
     if len(found) == 1:
@@ -161,7 +160,7 @@ def check_row(row: CohortRow, cols: dict, programme: Programme, index: dict, see
     problems = row.problems
     raw_nik = row.values.get(cols["nik"])
     row.nik = normalise_nik(get["nik"])
-    nik = parse_nik(row.nik)
+    nik = parse_nik(row.nik, district.current().code)
     if isinstance(raw_nik, int | float) and not nik.valid:
         problems.append(_("NIK tersimpan sebagai angka di Excel (angka terakhirnya hilang): jadikan kolom NIK teks."))
     elif not nik.valid:

@@ -13,10 +13,9 @@ import xlsxwriter
 from flask import Response, stream_with_context
 from flask_babel import gettext as _
 
-from outreach import audit, labels, wording
+from outreach import audit, district, labels, wording
 from outreach.domain.clock import local_day, local_now
 from outreach.domain.occupations import OTHER
-from outreach.domain.regions import DISTRICT_CODE
 from outreach.extensions import db
 from outreach.models import AuditEvent, Programme, Region
 
@@ -71,7 +70,7 @@ def inert(value):
 
 
 def rows(query, cols, fmt: str):
-    names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(DISTRICT_CODE + "%"))).all())
+    names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(district.current().code + "%"))).all())
     names |= {("programme", pid): name for pid, name in db.session.execute(db.select(Programme.id, Programme.name))}
     getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     for registration in db.session.scalars(query.execution_options(yield_per=BATCH)):
@@ -87,7 +86,8 @@ def start(fmt: str, filters, user) -> int:
 
 
 def record_rows(event_id: int, n: int) -> None:
-    event = db.session.get(AuditEvent, event_id)
+    # Locked, so read from the primary even when the export's rows came from the replica (outreach/replica.py).
+    event = db.session.get(AuditEvent, event_id, with_for_update=True)
     event.details = dict(event.details, rows=n)
 
 

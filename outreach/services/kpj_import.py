@@ -1,6 +1,6 @@
 """KPJ import from the BPJS Ketenagakerjaan branch's CSV: read and check every row, apply all or none.
 
-The previewed file waits on the server until the coordinator confirms (see keep_upload)."""
+The previewed file waits in the database until the coordinator confirms (see keep_upload)."""
 import codecs
 import csv
 import hashlib
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,10 +18,9 @@ from outreach import audit
 from outreach.domain import workflow
 from outreach.domain.nik import normalise_nik
 from outreach.extensions import db
-from outreach.files import private_dir, write_private
 from outreach.inputs import clean
 from outreach.labels import STATUSES
-from outreach.models import Registration, User
+from outreach.models import ImportPreview, Registration, User
 from outreach.models.types import utcnow
 from outreach.services.access import visible_to
 from outreach.services import review
@@ -203,52 +201,55 @@ def apply_kpj_import(rows: list[ImportRow], user: User) -> int:
 # The previewed file waits on the server until the coordinator confirms. Sending it back through the page
 # (a hidden field) would carry up to 2 MB of NIKs through the browser twice, and a form field that large is
 # refused by Flask (MAX_FORM_MEMORY_SIZE, 500 kB) while CSRF protection reads the form, before any view could
-# raise the limit. So the confirmation posts only the file's SHA-256; the file is kept in the instance folder
-# under the coordinator's id and that digest, read back only by the same coordinator, and deleted once applied
-# or after a day.
+# raise the limit. So the confirmation posts only the file's SHA-256; the text is kept in the database (table
+# import_previews: any app server may take the confirmation) under the coordinator's id and that digest, read
+# back only by the same coordinator, and deleted once applied or cancelled, or after a day.
 
-UPLOAD_DIR = "kpj-imports"  # under the instance folder
+KIND = "kpj"
 UPLOAD_TTL = timedelta(days=1)
 DIGEST = re.compile(r"[0-9a-f]{64}", re.ASCII)
-
-
-def upload_path(user: User, digest: str) -> Path:
-    return Path(current_app.instance_path) / UPLOAD_DIR / f"{user.id}-{digest}.csv"
+LEGACY_DIR = "kpj-imports"  # under the instance folder, before migration 0019: emptied by `retention run`
 
 
 def keep_upload(text: str, user: User) -> str:
-    """Store the previewed text; its digest is the confirmation's key."""
+    """Store the previewed text (added and flushed: the caller commits); its digest is the confirmation's key."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    path = upload_path(user, digest)
-    private_dir(path.parent)
-    forget_old_uploads(path.parent)
-    write_private(path, text)
+    kept = db.session.scalar(db.select(ImportPreview).where(ImportPreview.user_id == user.id,
+                                                            ImportPreview.kind == KIND, ImportPreview.digest == digest))
+    if kept is None:
+        db.session.add(ImportPreview(user_id=user.id, kind=KIND, digest=digest, content=text))
+    else:
+        kept.created_at = utcnow()  # previewed again today: a day from now
+    db.session.flush()
     return digest
 
 
 def kept_upload(digest: str | None, user: User) -> str | None:
     if not digest or not DIGEST.fullmatch(digest):
         return None
-    path = upload_path(user, digest)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+    return db.session.scalar(db.select(ImportPreview.content).where(
+        ImportPreview.user_id == user.id, ImportPreview.kind == KIND, ImportPreview.digest == digest,
+        ImportPreview.created_at >= utcnow() - UPLOAD_TTL))
 
 
 def drop_upload(digest: str, user: User) -> None:
-    upload_path(user, digest).unlink(missing_ok=True)
+    db.session.execute(db.delete(ImportPreview).where(ImportPreview.user_id == user.id, ImportPreview.kind == KIND,
+                                                      ImportPreview.digest == digest))
 
 
-def forget_old_uploads(folder, dry_run: bool = False, pattern: str = "*.csv") -> int:
-    """Delete previewed files older than UPLOAD_TTL (also run by `flask retention run`); how many."""
-    cutoff, n = (utcnow() - UPLOAD_TTL).timestamp(), 0
-    for old in folder.glob(pattern):
-        try:
-            if old.stat().st_mtime < cutoff:
-                if not dry_run:
-                    old.unlink(missing_ok=True)
-                n += 1
-        except OSError:
-            pass
+def forget_old_uploads(now, dry_run: bool = False) -> int:
+    """Delete previewed files older than UPLOAD_TTL, of every kind (run by `flask retention run`); how many."""
+    old = ImportPreview.created_at < now - UPLOAD_TTL
+    n = db.session.scalar(db.select(db.func.count(ImportPreview.id)).where(old))
+    if not dry_run:
+        db.session.execute(db.delete(ImportPreview).where(old))
     return n
+
+
+def forget_legacy_files(folder: Path, dry_run: bool = False) -> int:
+    """Files previewed before migration 0019 were kept on disk; none is read any more. How many were deleted."""
+    files = list(folder.glob("*.csv")) if folder.is_dir() else []
+    if not dry_run:
+        for old in files:
+            old.unlink(missing_ok=True)
+    return len(files)

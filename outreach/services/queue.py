@@ -9,6 +9,7 @@ from outreach.domain import codes, workflow
 from outreach.domain.clock import local_midnight
 from outreach.domain.eligibility import name_key
 from outreach.domain.nik import normalise_nik
+from outreach.domain.numbers import WHOLE as WHOLE_NUMBER
 from outreach.extensions import db
 from outreach.inputs import MAX_DATE, MAX_ID, MIN_DATE, as_int
 from outreach.models import Registration, User
@@ -59,14 +60,13 @@ def apply_filters(query, f: Filters, with_status: bool = True):
     return query
 
 
-FULL_NUMBER = re.compile(r"BS-\d{4}-\d{6}", re.ASCII)
 
 
 def search_condition(raw: str):
     """What a coordinator types, read the cheapest way that answers it: a whole registration number or four
     NIK digits are index look-ups; only a name or a piece of a number needs a scan."""
     q = raw.strip()
-    if FULL_NUMBER.fullmatch(q.upper()):
+    if WHOLE_NUMBER.fullmatch(q.upper()):
         return Registration.number == q.upper()
     digits = normalise_nik(q)
     if len(digits) == 4 and digits.isdigit():

@@ -2,6 +2,7 @@
 choices of the forms and filters."""
 from wtforms.fields.choices import SelectChoice
 
+from outreach import district
 from outreach.domain.regions import all_regions, search_text
 from outreach.extensions import db
 from outreach.models import Region
@@ -10,11 +11,12 @@ FIELDS = ("name", "level", "parent_code", "successor_code")
 
 
 def load_regions() -> dict[str, int]:
-    """Insert missing regions and update changed ones; returns counts of each."""
+    """Insert missing regions and update changed ones: the country's provinces, regencies and kecamatan and
+    the configured district's desa. Returns counts of each."""
     existing = {r.code: r for r in db.session.scalars(db.select(Region))}
     added = updated = 0
     new_rows = []
-    for row in all_regions():
+    for row in all_regions(district.current().code):
         region = existing.get(row["code"])
         if region is None:
             new_rows.append(row)

@@ -155,13 +155,14 @@ def canonical_client_id(raw) -> str | None:
 
 
 def next_number(now: datetime) -> str:
-    """BS-YYMM-NNNNNN: district prefix, month, and a counter that the database increments atomically."""
+    """PREFIX-YYMM-NNNNNN (BS-2611-000149): the deployment's NUMBER_PREFIX, month, and a counter that the database
+    increments atomically."""
     period = now.astimezone(LOCAL_TZ).strftime("%y%m")
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
     n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
                            .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
-    return format_number(period, n)
+    return format_number(current_app.config["NUMBER_PREFIX"], period, n)
 
 
 STORED = [f for f in FIELDS if f not in ("consent", "consent_method")]  # consent: recorded once, by create()

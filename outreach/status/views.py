@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
+from outreach import district
 from outreach.domain.dates import parse_date
 from outreach.domain.numbers import read_number
 from outreach.domain.masking import mask_name
@@ -73,24 +74,32 @@ class LookupForm(FlaskForm):
         csrf = False  # a read-only lookup on a public page: no session, nothing to forge
 
     number = StringField(_l("Nomor pendaftaran"), validators=[DataRequired(_l("Isi nomor pendaftaran."))],
-                         description=_l("Tertulis di tanda terima, mis. BS-2611-000123."),
                          render_kw={"autocapitalize": "characters", "autocomplete": "off", "maxlength": 20})
     birth_date = StringField(_l("Tanggal lahir"), validators=[DataRequired(_l("Isi tanggal lahir."))],
                              description=_l("Jika tidak ada kalender, ketik HH-BB-TTTT, mis. 15-08-1990."),
                              render_kw={"type": "date", "autocomplete": "bday"})
     submit = SubmitField(_l("Cek status"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # the example carries this deployment's prefix
+        self.number.description = _("Tertulis di tanda terima, mis. %(example)s.", example=district.example_number())
+
+
+def typed_number(typed: str | None) -> str:
+    """The number as the app writes it, with the deployment's prefix when none was typed."""
+    return read_number(typed, current_app.config["NUMBER_PREFIX"])[:20]
+
 
 @bp.route("/cek", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOOKUP_NUMBER_RATE_LIMIT"], methods=["POST"],
-               key_func=lambda: "cek-number:" + read_number(request.form.get("number"))[:20])
+               key_func=lambda: "cek-number:" + typed_number(request.form.get("number")))
 def lookup():
     form = LookupForm()
     not_found = False
     if form.validate_on_submit():
-        number = read_number(form.number.data)[:20]  # "bs2611000149" is BS-2611-000149
+        number = typed_number(form.number.data)  # "bs2611000149" is BS-2611-000149
         born = parse_date(form.birth_date.data)
         registration = db.session.scalar(db.select(Registration).where(Registration.number == number))
         # The same work and the same answer whether the number is unknown or the birth date wrong.

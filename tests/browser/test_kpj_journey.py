@@ -10,12 +10,6 @@ from tests.review_helpers import bulk_rows
 NAME = "Siti Aminah binti Abdullah Rahman Hakim Syahputra"  # a long cell the preview must not spread sideways
 
 
-@pytest.fixture(autouse=True)
-def kept_files(tmp_path, monkeypatch):
-    from outreach.services import kpj_import
-    monkeypatch.setattr(kpj_import, "UPLOAD_DIR", str(tmp_path / "kpj-imports"))
-
-
 def choose(page, text):
     page.goto("/tinjau/kpj")
     page.set_input_files("#file", {"name": "kpj-cabang.csv", "mimeType": "text/csv", "buffer": text.encode()})
