@@ -13,9 +13,8 @@ from tests.enrollment import worker
 
 EVERYONE = {"owner", "officer2", "coord", "coord_other", "admin"}
 PUBLIC = {"auth.login_page", "main.healthz", "main.set_language", "static", "status.show", "status.lookup",
-          "offline.service_worker", "offline.manifest", "offline.offline_page",
+          "offline.service_worker", "offline.manifest", "offline.offline_page", "api.openapi_description",
           "api.message_reply"}  # the gateway's signed reply: its signature is its login (tests/test_messages.py)
-          "offline.service_worker", "offline.manifest", "offline.offline_page", "api.openapi_description"}
 # endpoint -> the visitors who get through (the others get 403; anonymous is sent to log in)
 ACCESS = {
     "main.home": EVERYONE,

@@ -93,6 +93,24 @@ def kpj_path() -> dict:
         "responses": {"200": body(ref("RegistrationDetail"), "corrected"), **errors(400, 401, 403, 404, 409, 413, 422)}}}
 
 
+def contacts_path() -> dict:
+    return {"post": {
+        "operationId": "logContact", "summary": "Log a contact with a worker (the offline outbox sends these; a "
+        "client_id already saved answers 200 with the same contact)", "security": POST_AUTH, "parameters": [NUMBER],
+        "requestBody": {"required": True, "content": {JSON: {"schema": ref("Contact")}}},
+        "responses": {"201": body({"type": "object"}, "logged"), "200": body({"type": "object"}, "logged before"),
+                      **errors(400, 401, 403, 404, 409, 413, 422)}}}
+
+
+def reply_path() -> dict:
+    return {"post": {
+        "operationId": "messageReply", "summary": "A worker's reply passed on by the message gateway, signed with "
+        "X-Outreach-Signature (sha256 HMAC of the raw body); BERHENTI stops automatic messages", "security": [],
+        "requestBody": {"required": True, "content": {JSON: {"schema": {"type": "object", "properties": {
+            "from": {"type": "string"}, "text": {"type": "string"}}}}}},
+        "responses": {"200": body({"type": "object"}, "taken"), **errors(400, 403, 413, 422)}}}
+
+
 def openapi_path() -> dict:
     return {"get": {"operationId": "openapi", "summary": "This description", "security": [],
                     "responses": {"200": body({"type": "object"}, "OpenAPI 3.1")}}}
@@ -105,6 +123,8 @@ PATHS = {
     "/api/v1/registrations/{number}": registration_path,
     "/api/v1/registrations/{number}/transition": transition_path,
     "/api/v1/registrations/{number}/kpj": kpj_path,
+    "/api/v1/registrations/{number}/contacts": contacts_path,
+    "/api/v1/messages/reply": reply_path,
     "/api/v1/openapi.json": openapi_path,
 }
 
@@ -194,6 +214,16 @@ def kpj_correction() -> dict:
         "version": {"type": ["integer", "null"]}}}
 
 
+def contact() -> dict:
+    return {"type": "object", "required": ["client_id", "channel", "outcome"], "properties": {
+        "client_id": {"type": "string", "description": "a UUID made by the device"},
+        "channel": {"type": "string", "description": "visit, phone, whatsapp, sms"},
+        "outcome": {"type": "string", "description": "paid, will_pay, no_answer, refused, moved, died, wrong_number, other"},
+        "will_pay_on": {"type": ["string", "null"]}, "next_on": {"type": ["string", "null"]},
+        "note": {"type": ["string", "null"]}, "captured_at": {"type": ["string", "null"]},
+        "visit_id": {"type": ["integer", "null"]}}}
+
+
 def error() -> dict:
     messages = {"type": "array", "items": {"type": "string"}}
     return {"type": "object", "required": ["error"], "properties": {
@@ -219,7 +249,7 @@ def description() -> dict:
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}},
             "schemas": {"NewRegistration": new_registration(), "Registration": registration(),
                         "RegistrationDetail": registration_detail(), "Transition": transition(),
-                        "KpjCorrection": kpj_correction(), "Error": error()},
+                        "KpjCorrection": kpj_correction(), "Contact": contact(), "Error": error()},
             # The code lists a client needs, each with the codes the app accepts today.
             "x-codes": {"statuses": list(workflow.STATUSES), "occupations": list(OCCUPATIONS),
                         "payers": list(rules.FUNDING), "payerAliases": dict(rules.FUNDING_ALIASES),

@@ -301,6 +301,20 @@ def join(r: Registration, row: CohortRow, programme: Programme, user: User) -> N
 UPLOAD_DIR = "cohort-imports"
 
 
+def forget_old_files(folder, dry_run: bool = False) -> int:
+    """Delete previewed member lists older than a day (also by `flask retention run`); how many."""
+    cutoff, n = (utcnow() - kpj_import.UPLOAD_TTL).timestamp(), 0
+    for old in folder.glob("*.bin"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                if not dry_run:
+                    old.unlink(missing_ok=True)
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
 def upload_path(user: User, digest: str) -> Path:
     return Path(current_app.instance_path) / UPLOAD_DIR / f"{user.id}-{digest}.bin"
 
@@ -309,7 +323,7 @@ def keep_upload(raw: bytes, filename: str, user: User) -> str:
     digest = hashlib.sha256(raw).hexdigest()
     path = upload_path(user, digest)
     private_dir(path.parent)
-    kpj_import.forget_old_uploads(path.parent, pattern="*.bin")
+    forget_old_files(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(b"xlsx\n" if filename.lower().endswith(".xlsx") else b"csv\n")
