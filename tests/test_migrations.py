@@ -211,9 +211,6 @@ def test_revisions_0016_and_0017_carry_registrations_forward_uncontacted(tmp_pat
     """From 0013 with data: every row enrolled in the app, never contacted, messages not stopped; the contact log
     and the message queue start empty; and back down again."""
     scratch = make_app(f"sqlite:///{tmp_path}/followup.db")
-def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
-    """From 0013 with an account in it: the previews' table comes, takes a coordinator's file, and goes again."""
-    scratch = make_app(f"sqlite:///{tmp_path}/previews.db")
     directory = scratch.extensions["migrate"].directory
     with scratch.app_context():
         upgrade(directory=directory, revision="0013")
@@ -235,6 +232,16 @@ def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
         with db.engine.connect() as conn:
             assert {"contacts", "messages"}.isdisjoint(db.inspect(conn).get_table_names())
             assert conn.execute(db.text("SELECT kpj FROM registrations")).scalar() == "12345678901"
+
+
+def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
+    """From 0013 with an account in it: the previews' table comes, takes a coordinator's file, and goes again."""
+    scratch = make_app(f"sqlite:///{tmp_path}/previews.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0013")
+        with db.engine.begin() as conn:
+            add_officer(conn)
         upgrade(directory=directory, revision="0019")
         with db.engine.begin() as conn:
             conn.execute(db.text("INSERT INTO import_previews (user_id, kind, digest, content, created_at) "
