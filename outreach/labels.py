@@ -54,7 +54,7 @@ STATUSES = {
     "pending": _l("Menunggu verifikasi"),
     "verified": _l("Diverifikasi"),
     "submitted": _l("Diajukan ke BPJS Ketenagakerjaan"),
-    "active": _l("Aktif"),
+    "active": _l("Terdaftar (KPJ terbit)"),
     "returned": _l("Perlu perbaikan"),
     "rejected": _l("Ditolak"),
     "erased": _l("Data dihapus"),
@@ -154,6 +154,8 @@ AUDIT_ACTIONS = {
     "programme": _l("mencatat program pembiayaan"),
     "contact": _l("mencatat kontak tindak lanjut"),
     "import_cohort": _l("mengimpor daftar peserta program"),
+    "payment": _l("mencatat pembayaran iuran"),
+    "import_payments": _l("mengimpor berkas pembayaran"),
 }
 # The data-subject requests' register (outreach/domain/privacy.py).
 REQUEST_KINDS = {
@@ -171,7 +173,8 @@ ROLES = {"officer": _l("Petugas lapangan"), "coordinator": _l("Koordinator"), "a
          "system": _l("Sistem (masa simpan)")}
 EVENT_KINDS = {"created": _l("Didaftarkan"), "edited": _l("Diubah petugas"), "transition": _l("Status berubah"),
                "receipt_reissued": _l("Tanda terima baru dibuat"), "erased": _l("Data pribadi dihapus"),
-               "contact": _l("Dihubungi"), "cohort_imported": _l("Diimpor dari daftar peserta program")}
+               "contact": _l("Dihubungi"), "cohort_imported": _l("Diimpor dari daftar peserta program"),
+               "payment": _l("Iuran dibayar")}
 ERASURE_WHY = {"request": _l("atas permintaan pekerja"), "retention": _l("masa simpan berakhir")}
 
 # Why a registration was rejected, in the worker's words, and what they can do next.
@@ -400,5 +403,20 @@ PROTECTION = {
     "protected": _l("Terlindungi"),
     "in_arrears": _l("Menunggak"),
     "inactive": _l("Tidak aktif"),
+}
+# Payments (outreach/domain/payments.py): where the money was paid, how the line was recorded, what was wrong.
+PAYMENT_CHANNELS = {"bank": _l("Bank"), "pos": _l("Kantor pos"), "minimarket": _l("Minimarket"),
+                    "jmo": _l("Aplikasi JMO"), "perisai": _l("Agen Perisai"), "budget": _l("Transfer anggaran")}
+PAYMENT_SOURCES = {"typed": _l("Dicatat koordinator"), "imported": _l("Dari berkas pembayaran cabang"),
+                   "programme": _l("Bulan program")}
+PAYMENT_ERRORS = {
+    "month_invalid": _l("Tulis bulan sebagai TTTT-BB, mis. 2026-11."),
+    "month_too_early": _l("Bulan ini sebelum iuran BPU berlaku (Juli 2015)."),
+    "month_too_late": _l("Bulan ini lebih dari setahun ke depan."),
+    "months_invalid": _l("Jumlah bulan 1 sampai 24."),
+    "amount_invalid": _l("Tulis jumlah dalam Rupiah, angka saja, mis. 16800."),
+    "date_invalid": _l("Tulis tanggal bayar sebagai TTTT-BB-HH, mis. 2026-11-26."),
+    "date_future": _l("Tanggal bayar tidak boleh di masa depan."),
+    "channel_invalid": _l("Pilih tempat membayar."),
 }
 IMPORTED_CONSENT = "funder"  # consent_version of an imported worker until an officer records consent

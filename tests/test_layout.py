@@ -98,7 +98,7 @@ def test_no_source_file_over_450_lines():
 
 def test_every_code_has_its_words(app):
     from outreach import labels
-    from outreach.domain import codes, privacy, programmes, workflow
+    from outreach.domain import codes, payments, privacy, programmes, workflow
     from outreach.domain.contribution import PERIODS, PROGRAMS
     from outreach.domain.occupations import CODES as OCCUPATIONS
     pairs = [(labels.OCCUPATIONS, OCCUPATIONS), (labels.SEXES, codes.SEXES), (labels.FUNDING, codes.FUNDING),
@@ -107,7 +107,8 @@ def test_every_code_has_its_words(app):
              (labels.RETURNS, workflow.RETURN_REASONS), (labels.PROGRAMS, PROGRAMS), (labels.PERIODS, PERIODS),
              (labels.CONSENT_METHODS, codes.CONSENT_METHODS), (labels.GUARDIAN_RELATIONS, codes.GUARDIAN_RELATIONS),
              (labels.REQUEST_KINDS, privacy.REQUEST_KINDS), (labels.IDENTIFICATIONS, privacy.IDENTIFICATIONS),
-             (labels.REQUEST_STATES, privacy.REQUEST_STATES), (labels.PROGRAMME_STATES, programmes.STATES)]
+             (labels.REQUEST_STATES, privacy.REQUEST_STATES), (labels.PROGRAMME_STATES, programmes.STATES),
+             (labels.PAYMENT_CHANNELS, payments.CHANNELS), (labels.PAYMENT_SOURCES, payments.SOURCES)]
     for words, allowed in pairs:
         assert list(words) == list(allowed)
     from outreach.models.audit import ACTIONS

@@ -5,7 +5,7 @@ new code is described the moment it is accepted; tests/test_openapi.py fails on 
 here, and schemathesis fuzzes the running app against it. One function per path: a new route adds one and
 names it in PATHS. Versioning rules: README, "API".
 """
-from outreach.domain import codes, workflow
+from outreach.domain import codes, payments, protection, workflow
 from outreach.domain import contribution as rules
 from outreach.domain.occupations import CODES as OCCUPATIONS
 from outreach.services.checks import LIMITS, TEXTS
@@ -102,6 +102,17 @@ def contacts_path() -> dict:
                       **errors(400, 401, 403, 404, 409, 413, 422)}}}
 
 
+def payments_path() -> dict:
+    return {"post": {
+        "operationId": "recordPayment", "summary": "Record a contribution payment (coordinators of the kecamatan, "
+        "administrators); an amount unlike the rule is flagged (mismatch), not refused; the same payment sent "
+        "again answers 200 and is recorded once", "security": POST_AUTH, "parameters": [NUMBER],
+        "requestBody": {"required": True, "content": {JSON: {"schema": ref("Payment")}}},
+        "responses": {"201": body(ref("RegistrationDetail"), "recorded, with the new protection"),
+                      "200": body(ref("RegistrationDetail"), "recorded before"),
+                      **errors(400, 401, 403, 404, 409, 413, 422)}}}
+
+
 def reply_path() -> dict:
     return {"post": {
         "operationId": "messageReply", "summary": "A worker's reply passed on by the message gateway, signed with "
@@ -124,6 +135,7 @@ PATHS = {
     "/api/v1/registrations/{number}/transition": transition_path,
     "/api/v1/registrations/{number}/kpj": kpj_path,
     "/api/v1/registrations/{number}/contacts": contacts_path,
+    "/api/v1/registrations/{number}/payments": payments_path,
     "/api/v1/messages/reply": reply_path,
     "/api/v1/openapi.json": openapi_path,
 }
@@ -191,7 +203,11 @@ def registration_detail() -> dict:
                    "returned (returnReasons) or rejected (rejectReasons)"},
         "history": {"type": "array", "items": {"type": "object", "required": ["kind", "at"], "properties": {
             "kind": {"type": "string"}, "at": {"type": "string"}, "by": TEXT_OR_NULL,
-            "changes": {"type": "object"}}}}}}]}
+            "changes": {"type": "object"}}}},
+        "protection": {"type": "object", "properties": {
+            "state": {"enum": list(protection.STATES)}, "until": TEXT_OR_NULL,
+            "unpaid_months": {"type": "integer"}}},
+        "payments": {"type": "array", "items": {"type": "object"}}}}]}
 
 
 def transition() -> dict:
@@ -224,6 +240,16 @@ def contact() -> dict:
         "visit_id": {"type": ["integer", "null"]}}}
 
 
+def payment() -> dict:
+    return {"type": "object", "required": ["first_month", "months", "amount", "paid_on", "channel"], "properties": {
+        "first_month": {"type": "string", "description": "YYYY-MM, the first month paid for"},
+        "months": {"type": "integer", "minimum": 1, "maximum": payments.MAX_MONTHS},
+        "amount": {"type": "integer", "description": "whole Rupiah"},
+        "paid_on": {"type": "string", "description": "YYYY-MM-DD"},
+        "channel": {"enum": list(payments.CHANNELS)},
+        "note": {"type": ["string", "null"]}}}
+
+
 def error() -> dict:
     messages = {"type": "array", "items": {"type": "string"}}
     return {"type": "object", "required": ["error"], "properties": {
@@ -249,7 +275,8 @@ def description() -> dict:
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}},
             "schemas": {"NewRegistration": new_registration(), "Registration": registration(),
                         "RegistrationDetail": registration_detail(), "Transition": transition(),
-                        "KpjCorrection": kpj_correction(), "Contact": contact(), "Error": error()},
+                        "KpjCorrection": kpj_correction(), "Contact": contact(), "Payment": payment(),
+                        "Error": error()},
             # The code lists a client needs, each with the codes the app accepts today.
             "x-codes": {"statuses": list(workflow.STATUSES), "occupations": list(OCCUPATIONS),
                         "payers": list(rules.FUNDING), "payerAliases": dict(rules.FUNDING_ALIASES),
@@ -257,5 +284,6 @@ def description() -> dict:
                         "heirRelations": list(codes.HEIR_RELATIONS), "guardianRelations": list(codes.GUARDIAN_RELATIONS),
                         "sexes": list(codes.SEXES), "consentMethods": list(codes.CONSENT_METHODS),
                         "flags": list(codes.FLAGS), "returnReasons": list(workflow.RETURN_REASONS),
-                        "rejectReasons": list(workflow.REASONS)}},
+                        "rejectReasons": list(workflow.REASONS), "paymentChannels": list(payments.CHANNELS),
+                        "protectionStates": list(protection.STATES)}},
     }

@@ -20,7 +20,7 @@ from outreach.inputs import as_int
 from outreach.models import Registration
 from outreach.models.types import utcnow
 from outreach.security import role_required
-from outreach.services import contacts, gateway, messages, receipts, registrations, review
+from outreach.services import contacts, gateway, messages, payments, receipts, registrations, review
 from outreach.services.access import duplicate_link, registration_for
 
 bp = Blueprint("api", __name__)
@@ -146,8 +146,17 @@ def history(r: Registration) -> list[dict]:
              "changes": {k: v for k, v in e.changes.items() if k != "nik"}} for e in r.events]
 
 
+def payment_json(p) -> dict:
+    return {"first_month": p.first_month.strftime("%Y-%m"), "months": p.months, "amount": p.amount,
+            "expected": p.expected, "mismatch": p.mismatch, "paid_on": p.paid_on.isoformat(), "channel": p.channel,
+            "source": p.source, "programme_id": p.programme_id}
+
+
 def detailed(r: Registration) -> dict:
-    return with_status_url(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r)}
+    lines = payments.ledger(r)
+    return with_status_url(r) | {"version": r.version, "kpj": r.kpj, "reason": r.reason, "history": history(r),
+                                 "protection": payments.protection_of(r, lines=lines).as_dict(),
+                                 "payments": [payment_json(p) for p in lines]}
 
 
 @bp.get("/registrations/<number>")
@@ -208,6 +217,29 @@ def correct_kpj(number: str):
                        registration=detailed(r)), refusal.status
     db.session.commit()
     return jsonify(detailed(r))
+
+
+@bp.post("/registrations/<number>/payments")
+@role_required("officer", "coordinator", "admin")
+def record_payment(number: str):
+    """{first_month: "YYYY-MM", months, amount, paid_on: "YYYY-MM-DD", channel} -> 201 with the new protection;
+    the same payment sent again -> 200, recorded once; 422 with field errors; 403/409 as for transitions."""
+    r = registration_for(current_user, number, audited=False)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return unprocessable({"first_month": [_("Kirim first_month, months, amount, paid_on dan channel sebagai "
+                                                "objek JSON.")]})
+    note = data.get("note") if isinstance(data.get("note"), str) else None
+    try:
+        done = payments.record(r, data, current_user._get_current_object(), note=note)
+    except review.Refused as refusal:
+        db.session.rollback()
+        if refusal.status == 403:
+            audit.record("refused", r, attempt="payment", why="forbidden")
+            db.session.commit()
+        return jsonify(error=refusal.messages[0], messages=refusal.messages, errors=refusal.fields), refusal.status
+    db.session.commit()
+    return jsonify(detailed(r) | {"payment": payment_json(done.payment)}), 201 if done.created else 200
 
 
 def contact_json(r: Registration, c) -> dict:
