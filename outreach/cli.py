@@ -180,19 +180,21 @@ def list_programmes():
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
 def retention_run(dry_run):
-    """Erase registrations past their retention and previewed KPJ files older than a day.
+    """Erase registrations past their retention and previewed import files (KPJ, cohort, payments) older than a day.
 
     Meant for cron or a systemd timer (README, "Personal data"). Prints counts only, never who."""
     cfg = current_app.config
     counts = erasure.run_retention(utcnow(), erasure.settings(cfg), dry_run)
     files = kpj_import.forget_old_uploads(utcnow(), dry_run=dry_run)
     files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_DIR, dry_run)
+    files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_COHORT_DIR, dry_run,
+                                            "*.bin")
     if not dry_run:
         db.session.commit()  # every erasure of the run, at once
     verb = "would erase" if dry_run else "erased"
     detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
     click.echo(f"{verb} {sum(counts.values())} registrations" + (f" ({detail})" if detail else ""))
-    click.echo(f"{'would delete' if dry_run else 'deleted'} {files} previewed KPJ files")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {files} previewed import files")
     click.echo(f"retention: rejected {cfg['RETENTION_REJECTED_MONTHS']} months, returned "
                f"{cfg['RETENTION_RETURNED_MONTHS']} months, any {cfg['RETENTION_MAX_MONTHS']} months after the last change")
 

@@ -91,15 +91,19 @@ def test_the_command_deletes_previewed_kpj_files_older_than_a_day(app, users):
     folder.mkdir(parents=True, exist_ok=True)
     legacy = folder / "1-legacy.csv"
     legacy.write_text("nik,kpj\n")
+    cohort = Path(app.instance_path) / "cohort-imports" / "1-legacy.bin"  # the cohort's, before import_previews
+    cohort.parent.mkdir(parents=True, exist_ok=True)
+    cohort.write_bytes(b"csv\nnik\n")
     try:
         dry = app.test_cli_runner().invoke(args=["retention", "run", "--dry-run"])
-        assert "would delete 2 previewed KPJ files" in dry.output and legacy.exists()
+        assert "would delete 3 previewed import files" in dry.output and legacy.exists() and cohort.exists()
         done = app.test_cli_runner().invoke(args=["retention", "run"])
-        assert "deleted 2 previewed KPJ files" in done.output and not legacy.exists()
+        assert "deleted 3 previewed import files" in done.output and not legacy.exists() and not cohort.exists()
         with app.app_context():
             assert db.session.scalars(db.select(ImportPreview.digest)).all() == ["b" * 64]
     finally:
         legacy.unlink(missing_ok=True)
+        cohort.unlink(missing_ok=True)
 
 
 def test_a_retention_setting_must_be_whole_months(monkeypatch, tmp_path):

@@ -167,6 +167,7 @@ def cohort():
     rows, error, status, programme = None, None, 200, None
     if form.validate_on_submit() and form.cancel.data:
         cohort_import.drop_upload(form.digest.data, me())
+        db.session.commit()
         flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
         return redirect(url_for("followup.cohort"))
     if form.validate_on_submit():
@@ -193,8 +194,8 @@ def cohort():
                 error = " ".join(refusal.messages)
                 rows = cohort_import.read(raw, filename, programme, local_today())
             else:
-                db.session.commit()
                 cohort_import.drop_upload(digest, me())
+                db.session.commit()
                 flash(_("Impor selesai: %(new)s pendaftaran baru, %(matched)s dicocokkan, %(already)s sudah ada.",
                         **counts), "success")
                 return redirect(url_for("followup.lists", program=programme.id))
@@ -202,6 +203,7 @@ def cohort():
             form.digest.data = digest or cohort_import.keep_upload(raw, filename, me())
         elif digest:
             cohort_import.drop_upload(digest, me())
+        db.session.commit()  # the kept preview (import_previews), or its removal
         status = 422 if error else 200
     return render_template("followup/cohort.html", form=form, rows=rows, error=error, programme=programme,
                            programmes=programmes), status

@@ -8,16 +8,13 @@ has a live registration is matched to it, never doubled; a row already applied i
 the same file twice changes nothing. New rows are `source='imported'`: the funder collected their consent, not
 this app, so no automatic message goes to them until an officer records consent at a contact.
 """
+import base64
 import csv
-import hashlib
 import io
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +29,6 @@ from outreach.domain.occupations import CODES as OCCUPATIONS
 from outreach.domain.occupations import TRANSPORT
 from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
-from outreach.files import private_dir
 from outreach.labels import IMPORTED_CONSENT
 from outreach.models import Payment, Programme, Region, Registration, RegistrationEvent, User
 from outreach.models.types import utcnow
@@ -296,52 +292,28 @@ def join(r: Registration, row: CohortRow, programme: Programme, user: User) -> N
     db.session.flush()
 
 
-# The previewed file waits on the server under the admin's id and its SHA-256 until confirmed (as the KPJ import
-# does, kpj_import.keep_upload), and goes once applied, cancelled, or a day old (`flask retention run`).
-UPLOAD_DIR = "cohort-imports"
-
-
-def forget_old_files(folder, dry_run: bool = False) -> int:
-    """Delete previewed member lists older than a day (also by `flask retention run`); how many."""
-    cutoff, n = (utcnow() - kpj_import.UPLOAD_TTL).timestamp(), 0
-    for old in folder.glob("*.bin"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                if not dry_run:
-                    old.unlink(missing_ok=True)
-                n += 1
-        except OSError:
-            pass
-    return n
-
-
-def upload_path(user: User, digest: str) -> Path:
-    return Path(current_app.instance_path) / UPLOAD_DIR / f"{user.id}-{digest}.bin"
+# The previewed file waits in the database (import_previews, kind "cohort": any app server may take the
+# confirmation) under the admin's id and its digest, as the KPJ import's do; it goes once applied or cancelled,
+# or a day old (`flask retention run`). An XLSX is binary: kept as base64 after a line naming its kind.
+KIND = "cohort"
 
 
 def keep_upload(raw: bytes, filename: str, user: User) -> str:
-    digest = hashlib.sha256(raw).hexdigest()
-    path = upload_path(user, digest)
-    private_dir(path.parent)
-    forget_old_files(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(b"xlsx\n" if filename.lower().endswith(".xlsx") else b"csv\n")
-        f.write(raw)
-    return digest
+    kind = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    return kpj_import.keep_upload(kind + "\n" + base64.b64encode(raw).decode("ascii"), user, kind=KIND)
 
 
 def kept_upload(digest: str | None, user: User) -> tuple[bytes, str] | None:
     """(the file's bytes, a name saying its kind) of a previewed file, or None."""
-    if not digest or not kpj_import.DIGEST.fullmatch(digest):
+    text = kpj_import.kept_upload(digest, user, kind=KIND)
+    if not text or "\n" not in text:
         return None
+    kind, encoded = text.split("\n", 1)
     try:
-        kind, raw = upload_path(user, digest).read_bytes().split(b"\n", 1)
-    except (OSError, ValueError):
+        return base64.b64decode(encoded, validate=True), "upload." + kind
+    except ValueError:
         return None
-    return raw, "upload." + kind.decode("ascii", "replace")
 
 
 def drop_upload(digest: str, user: User) -> None:
-    if kpj_import.DIGEST.fullmatch(digest or ""):
-        upload_path(user, digest).unlink(missing_ok=True)
+    kpj_import.drop_upload(digest, user, kind=KIND)
