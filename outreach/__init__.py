@@ -52,6 +52,7 @@ def create_app(config: dict | None = None):
     from outreach.receipts.views import bp as receipts_bp
     from outreach.review.views import bp as review_bp
     from outreach.status.views import bp as status_bp
+    from outreach.tasks.views import bp as tasks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(privacy_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     i18n.init_app(app)
@@ -74,4 +76,6 @@ def create_app(config: dict | None = None):
     errors.init_app(app)
     logs.init_app(app)  # status tokens kept out of the access logs
     cli.init_app(app)
+    from outreach import worker
+    app.extensions["outreach_job_runner"] = worker.run_in  # the embedded default's jobs (services/jobs.py)
     return app

@@ -1,4 +1,5 @@
-"""Flask commands: `users`, `regions`, `programmes`, `retention` and `demo` (`cohort` and `messages`: cli_followup.py)."""
+"""Flask commands: `users`, `regions`, `programmes`, `retention` and `demo` (`cohort` and `messages`: cli_followup.py;
+`jobs`: cli_jobs.py)."""
 import secrets
 import socket
 from datetime import date
@@ -20,7 +21,7 @@ from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
 from outreach.models.types import utcnow
-from outreach.services import erasure, kpj_import, login_sessions, programmes
+from outreach.services import erasure, jobs, kpj_import, login_sessions, programmes
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -189,12 +190,14 @@ def retention_run(dry_run):
     files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_DIR, dry_run)
     files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_COHORT_DIR, dry_run,
                                             "*.bin")
+    finished = jobs.forget_old(utcnow(), dry_run=dry_run)  # exports' files hold personal data too
     if not dry_run:
         db.session.commit()  # every erasure of the run, at once
     verb = "would erase" if dry_run else "erased"
     detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
     click.echo(f"{verb} {sum(counts.values())} registrations" + (f" ({detail})" if detail else ""))
     click.echo(f"{'would delete' if dry_run else 'deleted'} {files} previewed import files")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {finished} finished jobs with their files")
     click.echo(f"retention: rejected {cfg['RETENTION_REJECTED_MONTHS']} months, returned "
                f"{cfg['RETENTION_RETURNED_MONTHS']} months, any {cfg['RETENTION_MAX_MONTHS']} months after the last change")
 
@@ -275,8 +278,9 @@ def demo(port, host, no_serve):
 
 
 def init_app(app) -> None:
-    from outreach import cli_followup
+    from outreach import cli_followup, cli_jobs
     cli_followup.init_app(app)
+    cli_jobs.init_app(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(retention_cli)

@@ -141,6 +141,12 @@ def from_env(instance_path: str) -> dict:
         # queue's bulk action, are a few KB; 10 MB of tiny fields would take ~0.5 GB to parse (inputs.py).
         "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Long work (services/jobs.py) on RQ through this Redis; unset: on a thread of the app's process.
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or None,
+        "JOB_TIMEOUT": 3600,  # seconds a job may run on an RQ worker
+        "JOB_STALE_SECONDS": 300,  # a running job silent this long lost its worker: run again from the start
+        "EXPORT_INLINE_ROWS": 5000,  # more rows than this: the export is a job, not one response
+        "IMPORT_INLINE_ROWS": 1000,  # more rows than this: applying an import is a job
         # Keeps this deployment's counts apart in a Redis that other deployments (districts) also use.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -156,6 +156,7 @@ AUDIT_ACTIONS = {
     "import_cohort": _l("mengimpor daftar peserta program"),
     "payment": _l("mencatat pembayaran iuran"),
     "import_payments": _l("mengimpor berkas pembayaran"),
+    "download": _l("mengunduh berkas hasil ekspor"),
 }
 # The data-subject requests' register (outreach/domain/privacy.py).
 REQUEST_KINDS = {
@@ -419,4 +420,11 @@ PAYMENT_ERRORS = {
     "date_future": _l("Tanggal bayar tidak boleh di masa depan."),
     "channel_invalid": _l("Pilih tempat membayar."),
 }
+# Long work (outreach/services/jobs.py) as the user reads it on /tugas/<id>.
+JOB_KINDS = {"export_queue": _l("Ekspor pendaftaran"), "export_programme": _l("Ekspor anggota program"),
+             "import_kpj": _l("Impor nomor KPJ"), "import_cohort": _l("Impor daftar peserta program")}
+JOB_STATES = {"queued": _l("Menunggu giliran"), "running": _l("Sedang dikerjakan"), "done": _l("Selesai"),
+              "failed": _l("Gagal")}
+JOB_SUMMARY = {"rows": _l("Baris"), "applied": _l("Diterapkan"), "new": _l("Pendaftaran baru"),
+               "matched": _l("Dicocokkan"), "already": _l("Sudah ada")}
 IMPORTED_CONSENT = "funder"  # consent_version of an imported worker until an officer records consent

@@ -65,6 +65,9 @@ ACCESS = {
     "programmes.edit": {"admin"},
     "programmes.show": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
     "programmes.export_members": {"coord", "admin"},
+    "api.record_payment": {"coord", "admin"},  # officers log contacts; payments come from the branch
+    "tasks.show": {"coord"},  # a job: only the user who started it (an export's file holds personal data)
+    "tasks.download": {"coord"},
     # Follow-up: officers and coordinators of the worker's kecamatan, whoever enrolled them (tests/test_followup.py).
     "followup.lists": EVERYONE,
     "followup.worker": {"owner", "officer2", "coord", "admin"},
@@ -96,16 +99,20 @@ def world(app, officer, visit_id, make_user, users):
         programme = Programme(name="APBD Toboali", payer="apbd_kabupaten", first_month=date(2026, 1, 1), months=12,
                               budget=1_000_000, quotas=[ProgrammeQuota(kecamatan_code=TOBOALI, quota=10)])
         db.session.add(programme)
+        from outreach.models import Job
+        job = Job(kind="export_queue", user_id=users["coordinator"], params={}, state="done", attempts=1,
+                  filename="pendaftaran.csv", mimetype="text/csv")  # only who started a job sees it
+        db.session.add(job)
         db.session.commit()
-        request_id, programme_id = request.id, programme.id
+        request_id, programme_id, job_id = request.id, programme.id, job.id
     return {"number": number, "visit_id": visit_id, "user_id": users["officer"], "logins": logins,
-            "request_id": request_id, "programme_id": programme_id}
+            "request_id": request_id, "programme_id": programme_id, "job_id": job_id}
 
 
 def routes(app, world):
     args = {"user_id": world["user_id"], "code": "en", "filename": "app.css", "visit_id": world["visit_id"],
             "number": world["number"], "token": "x" * 32, "fmt": "csv", "request_id": world["request_id"],
-            "programme_id": world["programme_id"]}
+            "programme_id": world["programme_id"], "job_id": world["job_id"]}
     for rule in app.url_map.iter_rules():
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, method, rule.build({k: args[k] for k in rule.arguments})[1]

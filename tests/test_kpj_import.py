@@ -91,7 +91,9 @@ def test_a_kpj_import_racing_another_coordinator_applies_nothing_and_names_the_r
                                                                                     coordinator, monkeypatch):
     from outreach.services import review as service
     a, b, c = submitted(app, officer, visit_id, coordinator, 3)
-    monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)
+    from outreach.services import kpj_import
+    monkeypatch.setattr(service, "kpj_in_use", lambda *args, **kwargs: False)  # the checks ran before the race
+    monkeypatch.setattr(kpj_import, "kpjs_in_use", lambda kpjs: set())
     assert move(coordinator, c, "active", kpj="22222222222").status_code == 302
     page = upload(coordinator, f"number,kpj\n{a},11111111111\n{b},22222222222\n", apply=True)
     text = html.unescape(page.get_data(as_text=True))

@@ -1,6 +1,6 @@
 """Follow-up: the lists of workers to contact, a worker's contact log and form, messages from the officer's
 phone, a visit's list for use without signal, the contact log's export, and the cohort import for admins."""
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from outreach.followup.forms import CohortForm, ContactForm, MessageForm
 from outreach.inputs import as_int
 from outreach.models import Programme, Registration, User, Visit
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import cohort_import, contacts, followup, messages, registrations, review, worklist
+from outreach.services import cohort_import, contacts, followup, jobs, messages, registrations, review, worklist
 from outreach.services.regions import village_choices
 
 bp = Blueprint("followup", __name__)
@@ -186,6 +186,13 @@ def cohort():
                 rows = cohort_import.read(raw, filename, programme, local_today())
             except ValueError as problem:
                 error = str(problem)
+        if rows and digest and form.apply.data and all(row.ok for row in rows) and \
+                len(rows) > current_app.config["IMPORT_INLINE_ROWS"]:  # too long for one request
+            job = jobs.create("import_cohort", {"digest": digest, "programme": programme.id}, me().id,
+                              total=len(rows))
+            db.session.commit()
+            jobs.dispatch(job.id)
+            return redirect(url_for("tasks.show", job_id=job.id))
         if rows and digest and form.apply.data:
             try:
                 counts = cohort_import.apply(rows, programme, me(), local_today())

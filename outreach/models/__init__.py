@@ -3,6 +3,7 @@ from outreach.models.audit import AuditEvent, CoverageTarget
 from outreach.models.contact import Contact
 from outreach.models.message import Message
 from outreach.models.imports import ImportPreview
+from outreach.models.job import Job, JobChunk
 from outreach.models.payment import Payment, Programme, ProgrammeQuota
 from outreach.models.privacy import PrivacyRequest
 from outreach.models.region import Region
@@ -10,4 +11,4 @@ from outreach.models.registration import NumberSequence, Receipt, Registration, 
 from outreach.models.user import LoginSession, LoginThrottle, Role, User
 from outreach.models.visit import Visit
 
-__all__ = ["AuditEvent", "Contact", "CoverageTarget", "ImportPreview", "Message", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]
+__all__ = ["AuditEvent", "Contact", "CoverageTarget", "ImportPreview", "Job", "JobChunk", "Message", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationEvent", "Role", "User", "Visit"]

@@ -10,7 +10,7 @@ from outreach.models.user import User
 
 ACTIONS = ("view", "reveal_nik", "edit", "transition", "export", "import_kpj", "reissue_receipt", "nik_match",
            "correct_kpj", "refused", "privacy_request", "privacy_close", "access_export", "erase", "programme",
-           "contact", "import_cohort", "payment", "import_payments")
+           "contact", "import_cohort", "payment", "import_payments", "download")
 
 
 class AuditEvent(db.Model):

@@ -1,7 +1,7 @@
 """Funding programmes (*program pembiayaan*): admins record them; admins and the coordinators of their kecamatan
 see their members, what they commit against the budget, and export the member list for the funder and the
 branch's invoice."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from outreach.inputs import as_int
 from outreach.models import Programme, Region
 from outreach.programmes.forms import kecamatan_quotas, programme_form, quota_field
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import exports, programmes
+from outreach.services import export_jobs, exports, jobs, programmes
 
 bp = Blueprint("programmes", __name__)
 PAGE = 100
@@ -114,6 +114,13 @@ def export_members(programme_id: int, fmt: str):
         abort(404)
     programme = get_programme(programme_id)
     event_id = programmes.start_export(programme, area(), fmt, current_user)
+    if programmes.count(programme.id, area()) > current_app.config["EXPORT_INLINE_ROWS"]:
+        job = jobs.create("export_programme", {"programme": programme.id, "kecamatan": area(), "format": fmt,
+                                               "event": event_id}, current_user.id,
+                          filename=exports.filename(f"program-{programme.id}", fmt), mimetype=export_jobs.MIMETYPES[fmt])
+        db.session.commit()
+        jobs.dispatch(job.id)
+        return redirect(url_for("tasks.show", job_id=job.id))
     db.session.commit()  # recorded before the first byte leaves
 
     def done(n: int) -> None:

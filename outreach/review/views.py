@@ -16,7 +16,7 @@ from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required, safe_next
-from outreach.services import exports, review
+from outreach.services import export_jobs, exports, jobs, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
 from outreach.services.queue import FLAG_FILTERS, Filters, apply_filters, counts_by_status, page, parse_cursor
 from outreach.services.access import registration_for, visible_to
@@ -240,6 +240,12 @@ def kpj_import():
             else:
                 if not read.rows:
                     error = _("Berkas tidak punya baris data di bawah judul kolom.")
+        if read is not None and read.ok and form.apply.data and digest and \
+                len(read.rows) > current_app.config["IMPORT_INLINE_ROWS"]:  # too long for one request
+            job = jobs.create("import_kpj", {"digest": digest}, me().id, total=len(read.rows))
+            db.session.commit()
+            jobs.dispatch(job.id)
+            return redirect(url_for("tasks.show", job_id=job.id))
         if read is not None and read.rows and form.apply.data and digest:
             try:
                 n = kpj_file.apply_kpj_import(read.rows, me())
@@ -273,6 +279,12 @@ def export_rows(fmt: str):
     # Erased rows hold nothing for BPJS Ketenagakerjaan: they stay in the counts, not in the file.
     query = apply_filters(visible_to(me()), f).where(Registration.status != "erased").order_by(Registration.id)
     event_id = exports.start(fmt, f, me())
+    if export_jobs.count_of(query) > current_app.config["EXPORT_INLINE_ROWS"]:  # too long for one response
+        job = jobs.create("export_queue", {"filter": f.as_dict(), "format": fmt, "event": event_id}, me().id,
+                          filename=exports.filename("pendaftaran-bpu", fmt), mimetype=export_jobs.MIMETYPES[fmt])
+        db.session.commit()  # the audit event and the job, before any row is read
+        jobs.dispatch(job.id)
+        return redirect(url_for("tasks.show", job_id=job.id))
     db.session.commit()  # recorded before the first byte leaves
 
     def done(n: int) -> None:

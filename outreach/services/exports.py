@@ -69,12 +69,17 @@ def inert(value):
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
+def names() -> dict:
+    """The words an export looks up once, not per row: region names, programme names."""
+    found = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(district.current().code + "%"))).all())
+    return found | {("programme", pid): name for pid, name in db.session.execute(db.select(Programme.id, Programme.name))}
+
+
 def rows(query, cols, fmt: str):
-    names = dict(db.session.execute(db.select(Region.code, Region.name).where(Region.code.like(district.current().code + "%"))).all())
-    names |= {("programme", pid): name for pid, name in db.session.execute(db.select(Programme.id, Programme.name))}
+    names_ = names()
     getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     for registration in db.session.scalars(query.execution_options(yield_per=BATCH)):
-        yield [get(registration, names) for get in getters]
+        yield [get(registration, names_) for get in getters]
 
 
 def start(fmt: str, filters, user) -> int:
@@ -95,6 +100,10 @@ def response(query, fmt: str, done) -> Response:
     """The file, streamed; `done(n)` is called with the row count once the last row is written."""
     cols = columns()
     return table([title for title, _code, _words in cols], rows(query, cols, fmt), fmt, "pendaftaran-bpu", done)
+
+
+def filename(name: str, fmt: str) -> str:
+    return f"{name}-{local_now().strftime('%Y%m%d-%H%M')}.{fmt}"  # WIB, the time on the coordinator's wall
 
 
 def table(titles: list[str], values, fmt: str, name: str, done) -> Response:

@@ -146,18 +146,16 @@ def read_kpj_csv(text: str, user: User) -> KpjFile:
     columns = recognise_columns(fieldnames)
     by_nik = "nik" in columns
     key_field, kpj_field = columns["nik" if by_nik else "number"], columns["kpj"]
+    keys = [str(record.get(key_field) or "").strip() for record in records]
+    kpjs = [workflow.normalise_kpj(str(record.get(kpj_field) or ""))[:20] for record in records]
+    found = registrations_by_key(user, keys, by_nik)
+    taken = kpjs_in_use(kpjs)
     rows, seen_kpj, seen_registration = [], set(), {}
-    for line, record in enumerate(records, start=2):
-        key = str(record.get(key_field) or "").strip()
-        kpj = workflow.normalise_kpj(str(record.get(kpj_field) or ""))[:20]
+    for line, (key, kpj) in enumerate(zip(keys, kpjs), start=2):
         row = ImportRow(line=line, key=key[:MAX_KEY], kpj=kpj)
         rows.append(row)
         if key and len(key) <= MAX_KEY:
-            query = visible_to(user).where(Registration.nik == normalise_nik(key) if by_nik
-                                       else Registration.number == key.upper())
-            if by_nik:
-                query = query.where(Registration.status != "rejected")
-            row.registration = db.session.scalar(query)
+            row.registration = found.get(normalise_nik(key) if by_nik else key.upper())
         if row.registration is None:
             row.problems.append(("not_found", _("Tidak ditemukan di wilayah Anda.")))
         elif row.registration.id in seen_registration:
@@ -172,11 +170,37 @@ def read_kpj_csv(text: str, user: User) -> KpjFile:
             seen_registration.setdefault(row.registration.id, line)
         if not workflow.valid_kpj(kpj):
             row.problems.append(("kpj_invalid", _("Nomor KPJ harus 11 angka.")))
-        elif kpj in seen_kpj or review.kpj_in_use(kpj):
+        elif kpj in seen_kpj or kpj in taken:
             row.problems.append(("kpj_taken", kpj_taken_message()))
         seen_kpj.add(kpj)
     known = set(columns.values())
     return KpjFile(rows, columns, [name[:40] for name in fieldnames if name not in known])
+
+
+LOOKUP_BATCH = 1000  # keys per IN (...) query: a 30,000-row file is 30 queries, not 60,000
+
+
+def registrations_by_key(user: User, keys: list[str], by_nik: bool) -> dict[str, Registration]:
+    """The registrations `user` may see, by normalised NIK (not rejected) or by number, for all keys at once."""
+    wanted = sorted({normalise_nik(k) if by_nik else k.upper() for k in keys if k and len(k) <= MAX_KEY})
+    column = Registration.nik if by_nik else Registration.number
+    found = {}
+    for i in range(0, len(wanted), LOOKUP_BATCH):
+        query = visible_to(user).where(column.in_(wanted[i:i + LOOKUP_BATCH]))
+        if by_nik:
+            query = query.where(Registration.status != "rejected")
+        for r in db.session.scalars(query):
+            found[r.nik if by_nik else r.number] = r
+    return found
+
+
+def kpjs_in_use(kpjs: list[str]) -> set[str]:
+    wanted = sorted({k for k in kpjs if workflow.valid_kpj(k)})
+    taken = set()
+    for i in range(0, len(wanted), LOOKUP_BATCH):
+        taken.update(db.session.scalars(db.select(Registration.kpj).where(Registration.kpj.in_(
+            wanted[i:i + LOOKUP_BATCH]))))
+    return taken
 
 
 def apply_kpj_import(rows: list[ImportRow], user: User) -> int:

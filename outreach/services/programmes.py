@@ -229,15 +229,19 @@ def start_export(programme: Programme, kecamatan: str | None, fmt: str, user) ->
     return event.id
 
 
+def member_titles() -> list[str]:
+    return [_("Nomor pendaftaran"), _("Nama lengkap"), "NIK", "KPJ", _("Desa"), _("Bulan pertama"),
+            _("Jumlah bulan"), _("Jumlah (Rupiah)")]
+
+
+def member_values(m: Member) -> list:
+    r = m.registration
+    return [r.number, r.full_name, r.nik, r.kpj or "", r.village.name, f"{m.first[0]:04d}-{m.first[1]:02d}",
+            m.months, m.amount]
+
+
 def export(programme: Programme, kecamatan: str | None, fmt: str, done):
     """The member list for the funder's accountability and the branch's invoice (CSV or XLSX), streamed;
     `done(n)` gets the row count (exports.table)."""
-    titles = [_("Nomor pendaftaran"), _("Nama lengkap"), "NIK", "KPJ", _("Desa"), _("Bulan pertama"),
-              _("Jumlah bulan"), _("Jumlah (Rupiah)")]
-
-    def values():
-        for m in member_rows(programme, kecamatan):
-            r = m.registration
-            yield [r.number, r.full_name, r.nik, r.kpj or "", r.village.name, f"{m.first[0]:04d}-{m.first[1]:02d}",
-                   m.months, m.amount]
-    return exports.table(titles, values(), fmt, f"program-{programme.id}", done)
+    values = (member_values(m) for m in member_rows(programme, kecamatan))
+    return exports.table(member_titles(), values, fmt, f"program-{programme.id}", done)

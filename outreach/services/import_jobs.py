@@ -1,0 +1,56 @@
+"""Imports applied as jobs (services/jobs.py) when the file has more than IMPORT_INLINE_ROWS rows: the previewed
+file is read again from import_previews (the rows may have changed since the preview: they are checked again),
+then applied in one transaction, all rows or none, exactly as the page does for a small file. Progress is shown
+by phase (reading, applying): a commit inside the apply would break its all-or-nothing."""
+from flask_babel import gettext as _
+
+from outreach.domain.clock import local_today
+from outreach.extensions import db
+from outreach.models import Programme, User
+from outreach.services import cohort_import, kpj_import
+from outreach.services.jobs import JobFailed
+from outreach.services.review import Refused
+
+
+def kpj(job, report) -> dict:
+    user = db.session.get(User, job.user_id)
+    text = kpj_import.kept_upload(job.params["digest"], user)
+    if text is None:
+        raise JobFailed(lost())
+    read = kpj_import.read_kpj_csv(text, user)
+    report(0, len(read.rows))
+    if not read.ok:  # changed since the preview: say which rows, as the preview would
+        raise JobFailed(changed(read.problems()))
+    try:
+        n = kpj_import.apply_kpj_import(read.rows, user)
+    except Refused as refusal:
+        raise JobFailed(" ".join(refusal.messages)) from None
+    kpj_import.drop_upload(job.params["digest"], user)  # committed with the rows, by the runner
+    return {"applied": n}
+
+
+def cohort(job, report) -> dict:
+    user = db.session.get(User, job.user_id)
+    programme = db.session.get(Programme, job.params["programme"])
+    kept = cohort_import.kept_upload(job.params["digest"], user)
+    if kept is None or programme is None:
+        raise JobFailed(lost())
+    rows = cohort_import.read(kept[0], kept[1], programme, local_today())
+    report(0, len(rows))
+    try:
+        counts = cohort_import.apply(rows, programme, user, local_today())
+    except Refused as refusal:
+        raise JobFailed(" ".join(refusal.messages)) from None
+    cohort_import.drop_upload(job.params["digest"], user)
+    return counts
+
+
+def changed(problems) -> str:
+    found = "; ".join(_("%(problem)s: baris %(lines)s", problem=words, lines=", ".join(map(str, lines[:20])))
+                      for words, lines in problems)
+    return _("Sejak diperiksa, ada baris yang berubah: %(found)s. Tidak ada yang diterapkan; periksa berkasnya "
+             "sekali lagi.", found=found)
+
+
+def lost() -> str:
+    return _("Berkas yang diperiksa tidak ditemukan lagi (lebih dari sehari?); pilih berkasnya sekali lagi.")

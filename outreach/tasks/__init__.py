@@ -1,0 +1,1 @@
+"""Long work the user started (an export, an import applied): its progress and its result."""
