@@ -1,7 +1,8 @@
 """The audit trail: who viewed a worker's pages, revealed a NIK (with a reason), and the audit screen."""
 import html
 import re
-from datetime import date
+
+from outreach.domain.clock import local_today
 
 from outreach.extensions import db
 from outreach.models import AuditEvent
@@ -78,7 +79,7 @@ def test_audit_next_page_keeps_the_filters_and_people_are_of_the_kecamatan(app, 
     make_user("petugas_lepar", kecamatan=LEPAR, full_name="Petugas Lepar")
     for _ in range(3):
         coordinator.get(f"/tinjau/{number}")
-    today = date.today().isoformat()
+    today = local_today().isoformat()  # the WIB day the rows were made on (UTC is a day behind after 17:00)
     page = coordinator.get(f"/audit?number={number}&from={today}&to={today}").get_data(as_text=True)
     following = html.unescape(re.search(r'href="([^"]+)">Lebih lama', page).group(1))
     assert f"number={number}" in following and f"from={today}" in following and f"to={today}" in following

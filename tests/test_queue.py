@@ -1,7 +1,8 @@
 """The coordinator's queue: filters, search, counts, keyset pages sorted by date, bulk moves."""
 import html
 import re
-from datetime import date
+
+from outreach.domain.clock import local_today
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
         assert siti in found and budi not in found, typed
     for wildcard in ("%", "_", "BS-%"):
         assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
-    today = date.today().isoformat()
+    today = local_today().isoformat()  # the WIB day the rows were made on (UTC is a day behind after 17:00)
     assert siti in coordinator.get(f"/tinjau?from={today}&to={today}").get_data(as_text=True)
     assert siti not in coordinator.get("/tinjau?to=2020-01-01").get_data(as_text=True)
     oldest = coordinator.get("/tinjau?sort=oldest").get_data(as_text=True)

@@ -12,7 +12,7 @@ from outreach.domain.nik import normalise_nik
 from outreach.domain.numbers import WHOLE as WHOLE_NUMBER
 from outreach.extensions import db
 from outreach.inputs import MAX_DATE, MAX_ID, MIN_DATE, as_int
-from outreach.models import Registration, User
+from outreach.models import Registration, RegistrationCount, User
 from outreach.services.access import visible_to
 
 @dataclass
@@ -77,10 +77,25 @@ def search_condition(raw: str):
     return db.or_(*conditions)
 
 
+def only_by_area(user: User, f: Filters) -> bool:
+    """True when the tabs count whole kecamatan (a coordinator's, or an admin's all or one): registration_counts
+    answers; any other filter, or an officer's own rows, is counted on the rows."""
+    if not (user.has_role("admin") or user.has_role("coordinator")):
+        return False
+    return not any((f.desa, f.occupation, f.officer, f.funding, f.date_from, f.date_to, f.flag, f.q.strip()))
+
+
 def counts_by_status(user: User, f: Filters) -> dict[str, int]:
-    query = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
-        Registration.status, db.func.count()).group_by(Registration.status)
-    counts = dict(db.session.execute(query).all())
+    if only_by_area(user, f):
+        query = db.select(RegistrationCount.status, db.func.sum(RegistrationCount.n)).group_by(
+            RegistrationCount.status)
+        kecamatan = user.kecamatan_code if user.has_role("coordinator") else f.kecamatan
+        if kecamatan:
+            query = query.where(RegistrationCount.kecamatan_code == kecamatan)
+    else:
+        query = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
+            Registration.status, db.func.count()).group_by(Registration.status)
+    counts = {status: int(n) for status, n in db.session.execute(query).all()}
     return {status: counts.get(status, 0) for status in workflow.STATUSES}
 
 
