@@ -54,10 +54,10 @@ def represent(r: Registration) -> dict:
     }
 
 
-def with_status_url(r: Registration) -> dict:
-    """One registration's answer, with its status page (a receipt look-up: not for every row of a list); an
-    erased one has no status page to send the worker to."""
-    return represent(r) | {"status_url": None if r.erased else receipts.status_url(r)}
+def with_status_url(r: Registration, receipt=None) -> dict:
+    """One registration's answer, with its status page (a receipt look-up, unless `receipt` is given: not for
+    every row of a list); an erased one has no status page to send the worker to."""
+    return represent(r) | {"status_url": None if r.erased else receipts.status_url(r, receipt)}
 
 
 def unprocessable(errors: dict, **extra):
@@ -110,8 +110,9 @@ def create_registration():
     if outcome.kind == "refused":
         db.session.commit()  # a NIK found registered is audited, saved or not
         return unprocessable(outcome.checked.errors, **duplicate_of(outcome.checked.duplicate))
+    answer = with_status_url(outcome.registration, outcome.receipt)  # before the commit expires what it reads
     db.session.commit()
-    return jsonify(with_status_url(outcome.registration)), 201 if outcome.kind == "created" else 200
+    return jsonify(answer), 201 if outcome.kind == "created" else 200
 
 
 def client_id_taken():

@@ -19,11 +19,13 @@ def receipt_key() -> bytes:
     return hmac.new(current_app.config["SECRET_KEY"].encode(), b"outreach receipt tokens", hashlib.sha256).digest()
 
 
-def issue(registration: Registration, user_id: int) -> Receipt:
-    """A new receipt (the first, or a re-issue): earlier ones stop working. The caller commits."""
+def issue(registration: Registration, user_id: int, first: bool = False) -> Receipt:
+    """A new receipt (the first, or a re-issue): earlier ones stop working. The caller commits. `first`: the
+    registration was made in this transaction and has no receipt to replace (one statement less per POST)."""
     now = utcnow()
-    db.session.execute(db.update(Receipt).where(Receipt.registration_id == registration.id,
-                                                Receipt.replaced_at.is_(None)).values(replaced_at=now))
+    if not first:
+        db.session.execute(db.update(Receipt).where(Receipt.registration_id == registration.id,
+                                                    Receipt.replaced_at.is_(None)).values(replaced_at=now))
     salt = tokens.new_salt()
     receipt = Receipt(registration_id=registration.id, salt=salt, issued_by=user_id, issued_at=now,
                       token_hash=tokens.token_hash(tokens.derive_token(receipt_key(), salt)))
@@ -67,5 +69,6 @@ def public_url(endpoint: str, **values) -> str:
     return base + url_for(endpoint, **values)
 
 
-def status_url(registration: Registration) -> str:
-    return public_url("status.show", token=token_of(current(registration)))
+def status_url(registration: Registration, receipt: Receipt | None = None) -> str:
+    """The worker's status page; `receipt`: the one in force when the caller has it (no query)."""
+    return public_url("status.show", token=token_of(receipt or current(registration)))

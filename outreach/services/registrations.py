@@ -23,7 +23,7 @@ from outreach.domain.numbers import format_number
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
 from outreach.labels import CONSENT_VERSION
-from outreach.models import AuditEvent, NumberSequence, Registration, RegistrationEvent, Visit
+from outreach.models import AuditEvent, NumberSequence, Receipt, Registration, RegistrationEvent, Visit
 from outreach.models.types import utcnow
 from outreach.services import programmes, receipts, review, tariff
 from outreach.services.checks import FIELDS, Checked, check, duplicate_message, is_whole, live
@@ -41,6 +41,7 @@ class Outcome:
     registration: Registration | None = None
     checked: Checked | None = None
     changes: dict | None = None  # a correction's fields: [before, after]
+    receipt: Receipt | None = None  # created: its first receipt, for the answer's status link
 
 
 def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=None,
@@ -63,7 +64,7 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
     if preview:
         return Outcome("checked", checked=checked)
     try:
-        registration, created = create(checked, officer_id, visit_id, client_id, today, captured_at)
+        registration, created = create(checked, officer_id, visit_id, client_id, today, captured_at, looked_up=True)
     except DuplicateNik as dup:
         checked.duplicate = dup.existing
         checked.errors["nik"] = [duplicate_message(dup.existing)]
@@ -73,7 +74,8 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
         return Outcome("refused", checked=checked)
     except ClientIdTaken:
         return Outcome("client_id_taken")
-    return Outcome("created" if created else "saved", registration, checked)
+    return Outcome("created" if created else "saved", registration, checked,
+                   receipt=getattr(registration, "first_receipt", None) if created else None)
 
 
 def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False,
@@ -159,9 +161,10 @@ def next_number(now: datetime) -> str:
     increments atomically."""
     period = now.astimezone(LOCAL_TZ).strftime("%y%m")
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(NumberSequence).values(period=period, last=0).on_conflict_do_nothing())
-    n = db.session.execute(db.update(NumberSequence).where(NumberSequence.period == period)
-                           .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
+    # One statement: the month's first number, or the next one; the row stays locked until the commit.
+    n = db.session.execute(insert(NumberSequence).values(period=period, last=1).on_conflict_do_update(
+        index_elements=[NumberSequence.period], set_={"last": NumberSequence.last + 1})
+        .returning(NumberSequence.last)).scalar_one()
     return format_number(current_app.config["NUMBER_PREFIX"], period, n)
 
 
@@ -248,10 +251,11 @@ def parse_captured_at(raw, now: datetime) -> datetime | None:
 
 
 def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
-           captured_at: datetime | None = None) -> tuple[Registration, bool]:
+           captured_at: datetime | None = None, looked_up: bool = False) -> tuple[Registration, bool]:
     """Add a checked registration with its first receipt; (registration, created). A known client_id returns
-    its registration; another officer's raises ClientIdTaken; a NIK taken meanwhile raises DuplicateNik."""
-    known = by_client_id(client_id, officer_id)
+    its registration; another officer's raises ClientIdTaken; a NIK taken meanwhile raises DuplicateNik.
+    `looked_up`: the caller has just looked the client_id up (a race is still caught by its unique index)."""
+    known = None if looked_up else by_client_id(client_id, officer_id)
     if known:
         return known, False
     if c.values["programme_id"]:  # its row stays locked until the caller commits: one last place, one member
@@ -271,7 +275,7 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
             db.session.flush()
             db.session.add(RegistrationEvent(registration_id=registration.id, user_id=officer_id, kind="created",
                                              at=now))
-            receipts.issue(registration, officer_id)
+            registration.first_receipt = receipts.issue(registration, officer_id, first=True)
     except IntegrityError:
         known = by_client_id(client_id, officer_id)
         if known:
