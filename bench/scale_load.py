@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("SECRET_KEY", "bench-secret-key-for-scale-runs-only")
+SECRET = "bench-secret-key-for-scale-runs-only"
+os.environ.setdefault("SECRET_KEY", SECRET)
 
 from flask_migrate import upgrade  # noqa: E402
 

@@ -66,9 +66,8 @@ def run(job_id: int) -> None:
     handler = getattr(importlib.import_module(module), name)
 
     def report(progress: int, total: int | None = None) -> None:
-        job.progress, job.heartbeat_at = progress, utcnow()
-        if total is not None:
-            job.total = total
+        values = {"progress": progress, "heartbeat_at": utcnow()} | ({"total": total} if total is not None else {})
+        db.session.execute(db.update(Job).where(Job.id == job_id).values(**values))
         db.session.commit()
     try:
         with force_locale(job.params.get("locale") or "id"):  # the words of the user who started it

@@ -23,6 +23,8 @@ from tests.test_rate_limits import REDIS, needs_redis
 def small_limits(app, monkeypatch):
     monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 3)
     monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 1)
+    from outreach.services import exports
+    monkeypatch.setattr(exports, "BATCH", 2)  # several pages, each reported (and committed) on its own
 
 
 def job_of(response) -> int:

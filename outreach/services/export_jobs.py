@@ -46,25 +46,26 @@ def pages(query):
             return
         yield from page
         last = page[-1].id
-        db.session.expunge_all()
+        for r in page:  # let them go (not expunge_all: the job and the programme stay in the session)
+            db.session.expunge(r)
 
 
 def queue_export(job, report) -> dict:
+    fmt, event = job.params["format"], job.params["event"]  # read now: report() commits, which expires the job
     query = queue_query(job).order_by(None)
     report(0, count_of(query))
-    fmt = job.params["format"]
     cols = exports.columns()
     getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     names = exports.names()
     values = ([get(r, names) for get in getters] for r in pages(query))
     n = write(job.id, [title for title, _code, _words in cols], values, fmt, report)
-    exports.record_rows(job.params["event"], n)
+    exports.record_rows(event, n)
     return {"rows": n}
 
 
 def programme_export(job, report) -> dict:
     programme = db.session.get(Programme, job.params["programme"])
-    kecamatan = job.params.get("kecamatan")
+    kecamatan, fmt, event = job.params.get("kecamatan"), job.params["format"], job.params["event"]
     report(0, programmes.count(programme.id, kecamatan))
 
     def values():
@@ -76,10 +77,10 @@ def programme_export(job, report) -> dict:
             for m in page:
                 yield programmes.member_values(m)
             after = page[-1].registration.id
-            db.session.expunge_all()
-            db.session.add(programme)
-    n = write(job.id, programmes.member_titles(), values(), job.params["format"], report)
-    exports.record_rows(job.params["event"], n)
+            for m in page:
+                db.session.expunge(m.registration)
+    n = write(job.id, programmes.member_titles(), values(), fmt, report)
+    exports.record_rows(event, n)
     return {"rows": n}
 
 
