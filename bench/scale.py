@@ -93,8 +93,12 @@ def cpu_seconds(pids) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+DATABASE_NAME = ""
+
+
 def postgres_pids() -> list[int]:
-    out = subprocess.run(["pgrep", "-f", "postgres"], capture_output=True, text=True).stdout
+    """The server processes of this database's connections (others' work on the machine is not counted)."""
+    out = subprocess.run(["pgrep", "-f", f"postgres: .* {DATABASE_NAME} "], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
 
@@ -114,10 +118,14 @@ def login(port: int, username: str) -> tuple[str, str]:
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
     body = f"username={username}&password={PASSWORD}&csrf_token={token}"
     _s, _d, response = get(port, "/masuk", cookie, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
-    cookie = "; ".join(value.split(";")[0] for name, value in response.getheaders() if name == "Set-Cookie"
-                       and value.startswith("session="))
-    _s, data, _r = get(port, "/api/v1/session", cookie, headers={"Accept-Encoding": "identity"})
-    return cookie, json.loads(data)["csrf_token"]
+    cookie = session_cookie(response, cookie)
+    _s, data, response = get(port, "/api/v1/session", cookie, headers={"Accept-Encoding": "identity"})
+    return session_cookie(response, cookie), json.loads(data)["csrf_token"]  # the token lives in the new session
+
+
+def session_cookie(response, old: str) -> str:
+    new = [v.split(";")[0] for name, v in response.getheaders() if name == "Set-Cookie" and v.startswith("session=")]
+    return new[-1] if new else old
 
 
 def hammer(port: int, make, connections: int, seconds: float):
@@ -236,6 +244,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
     options = parser.parse_args()
+    global DATABASE_NAME
+    DATABASE_NAME = options.database.rsplit("/", 1)[1]
     from bench.scale_load import app_for
     from outreach.extensions import db
     from outreach.models import Registration
@@ -294,7 +304,8 @@ def main() -> None:
 
 def preview_kpj(server, cookie, numbers):
     """A 30,000-row KPJ file previewed in the request (must answer well within gunicorn's 30 s)."""
-    status, page, _r = get(server.port, "/tinjau/kpj", cookie, headers={"Accept-Encoding": "identity"})
+    status, page, response = get(server.port, "/tinjau/kpj", cookie, headers={"Accept-Encoding": "identity"})
+    cookie = session_cookie(response, cookie)
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
     lines = "number,kpj\n" + "".join(f"{n},{40_000_000_000 + i}\n" for i, n in enumerate(numbers))
     boundary = "benchboundary"
