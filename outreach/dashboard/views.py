@@ -9,12 +9,15 @@ from wtforms.fields.choices import SelectChoice
 
 from outreach import district
 from outreach.dashboard.forms import TargetForm
+from outreach.domain import coverage
 from outreach.domain.clock import local_midnight, local_now, local_today
+from outreach.domain.coverage import Counts
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
 from outreach.models.types import local_date
 from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services import programmes
 from outreach.services.access import visible_to
 from outreach.services.queue import Filters, counts_by_status
 
@@ -52,17 +55,29 @@ def scope():
     return kecamatan, desa
 
 
-def coverage_rows(regions, kecamatan):
+def counts_by_desa(today) -> dict[str, Counts]:
+    """Registered, with a KPJ and protected today, per desa, in the user's scope: one pass over the rows."""
+    status = counted_status()
+    active = status == "active"
+    query = visible_to(me()).with_only_columns(
+        Registration.village_code,
+        db.func.count().filter(status != "rejected"),
+        db.func.count().filter(active),
+        db.func.count().filter(active, Registration.paid_through >= coverage.protected_from(today)),
+    ).group_by(Registration.village_code)
+    return {code: Counts(*numbers) for code, *numbers in db.session.execute(query).all()}
+
+
+def coverage_rows(regions, kecamatan, today):
     """Coverage of each region, and of the chosen kecamatan as a whole.
 
     Numerator and denominator always cover the same desa: a region with its own target counts all its
     registrations against it; a kecamatan without one counts only the registrations of its desa that have a
     target, against the sum of those targets (and says how many desa that is). Counting every desa's
-    registrations against some desa's targets would overstate coverage.
+    registrations against some desa's targets would overstate coverage. The percentage counts the protected
+    (domain/coverage.py); registered and KPJ stand beside it.
     """
-    enrolled = live_counts(Registration.village_code)
-    active = dict(db.session.execute(visible_to(me()).where(counted_status() == "active").with_only_columns(
-        Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
+    by_desa = counts_by_desa(today)
     here = district.current().code
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
                                       .where(CoverageTarget.region_code.like(here + ".%"))).all())
@@ -79,12 +94,19 @@ def coverage_rows(regions, kecamatan):
             if sum(targets[d] for d in targeted):
                 counted, target = targeted, sum(targets[d] for d in targeted)
                 with_target = (len(targeted), len(desa))
-        n_enrolled = sum(enrolled.get(d, 0) for d in counted)
-        return {"region": region, "enrolled": n_enrolled, "active": sum(active.get(d, 0) for d in counted),
-                "target": target, "with_target": with_target,
-                "pct": round(100 * n_enrolled / target, 1) if target else None}
+        n = coverage.add_up(by_desa.get(d, Counts()) for d in counted)
+        return {"region": region, "enrolled": n.registered, "active": n.kpj, "protected": n.protected,
+                "target": target, "with_target": with_target, "pct": coverage.coverage(n, target)}
 
     return [row(r) for r in regions], (row(kecamatan) if kecamatan else None)
+
+
+def programme_uses():
+    """Each programme's members and committed amount in the user's scope, against its budget and places."""
+    kecamatan = current_user.kecamatan_code if current_user.has_role("coordinator") else None
+    return [{"use": u, "budget_pct": coverage.percent(u.committed, u.programme.budget),
+             "quota_pct": coverage.percent(u.members, u.quota)}
+            for u in programmes.uses(visible_to(me()), kecamatan)]
 
 
 @bp.route("/dasbor", methods=["GET", "POST"])
@@ -110,23 +132,23 @@ def show():
             return redirect(url_for("dashboard.show", kecamatan=drilled))
     if form.is_submitted():
         status = 422  # like every other form: the errors are next to the fields
-    coverage, total = coverage_rows(regions, kecamatan)
+    rows, total = coverage_rows(regions, kecamatan, local_today())
     here = district.current()
     return render_template("dashboard/show.html", form=form, baseline=here.baseline_pct,
-                           baseline_source=here.baseline_source, coverage=coverage, total=total,
-                           population=population_context(coverage, total, kecamatan),
+                           baseline_source=here.baseline_source, coverage=rows, total=total,
+                           population=population_context(rows, total, kecamatan), uses=programme_uses(),
                            kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
                            occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
                            officers=by_officer(), weeks=weekly()), status
 
 
-def population_context(coverage, total, kecamatan) -> dict | None:
+def population_context(rows, total, kecamatan) -> dict | None:
     """Where no target is set at all, the district's population (Dukcapil, December 2024) says what the counts
     stand against; per 1,000 inhabitants only for the whole district (the population is the regency's)."""
     here = district.current()
-    if not here.population or any(c["target"] for c in coverage) or (total and total["target"]):
+    if not here.population or any(c["target"] for c in rows) or (total and total["target"]):
         return None
-    enrolled = sum(c["enrolled"] for c in coverage) if kecamatan is None else None
+    enrolled = sum(c["enrolled"] for c in rows) if kecamatan is None else None
     return {"people": here.population, "enrolled": enrolled,
             "per_mille": round(1000 * enrolled / here.population, 2) if enrolled is not None else None}
 
