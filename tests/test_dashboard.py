@@ -169,3 +169,25 @@ def test_programme_uses_take_one_query_whatever_the_members(app, users):
             event.remove(db.engine, "before_cursor_execute", listen)
         assert use.members == 40 and use.committed == programmes.summary(use.programme).committed
         assert len(statements) <= 3  # the groups, the programmes, their quotas
+
+
+def test_counts_are_kept_a_while_per_scope(app, users, coordinator):
+    """With DASHBOARD_CACHE_SECONDS set, a new payment shows once the counts are made again; each scope has its own."""
+    from outreach.dashboard import cache
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    try:
+        with app.app_context():
+            cache.clear()
+        paid_worker(app, users["officer"], 1, paid=(this_month(), 1))
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["1", "1", "1"]
+        paid_worker(app, users["officer"], 2, paid=(this_month(), 1))
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["1", "1", "1"]
+        admin = login_as(app, "admin1").get("/dasbor").get_data(as_text=True)  # another scope: counted now
+        assert counts_row(admin, "19.03.01")[:3] == ["2", "2", "2"]
+        with app.app_context():
+            cache.clear()
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["2", "2", "2"]
+    finally:
+        app.config["DASHBOARD_CACHE_SECONDS"] = 0
+        with app.app_context():
+            cache.clear()

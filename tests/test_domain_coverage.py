@@ -39,3 +39,21 @@ def test_coverage_counts_the_protected(counts, target, pct, gap):
 def test_add_up():
     assert coverage.add_up([Counts(1, 1, 0), Counts(2, 1, 1)]) == Counts(3, 2, 1)
     assert coverage.add_up([]) == Counts()
+
+
+@pytest.mark.parametrize("groups, desa, statuses, occupations", [
+    ([], {}, {}, {}),
+    ([("d1", "active", None, "nelayan", "self", True, 3), ("d1", "active", None, "nelayan", "self", False, 2),
+      ("d1", "pending", None, "petani", "self", None, 4)],
+     {"d1": Counts(9, 5, 3)}, {"active": 5, "pending": 4}, {"nelayan": 5, "petani": 4}),
+    # rejected: in the status counts only; erased: by the status it had
+    ([("d1", "rejected", None, "petani", "self", None, 2), ("d2", "erased", "active", "petani", "apbd", True, 1),
+      ("d2", "erased", "rejected", "petani", "self", None, 1)],
+     {"d2": Counts(1, 1, 1)}, {"rejected": 2, "erased": 2}, {"petani": 1}),
+    # protected is read only for the active (a returned row paid long ago is not)
+    ([("d1", "returned", None, "ojek", "self", True, 1)], {"d1": Counts(1, 0, 0)}, {"returned": 1}, {"ojek": 1}),
+])
+def test_fold(groups, desa, statuses, occupations):
+    tally = coverage.fold(groups)
+    assert (tally.by_desa, tally.statuses, tally.occupations) == (desa, statuses, occupations)
+    assert sum(tally.funding.values()) == sum(occupations.values())

@@ -46,3 +46,32 @@ def coverage(counts: Counts, target: int | None) -> float | None:
 def gap(counts: Counts) -> int:
     """Workers with a KPJ who are not protected today (awaiting a first payment, in arrears or inactive)."""
     return counts.kpj - counts.protected
+
+
+@dataclass
+class Tally:
+    """The dashboard's counts, folded from one grouped read of the registrations."""
+    by_desa: dict  # desa code -> Counts
+    statuses: dict  # status as stored -> registrations
+    occupations: dict  # code -> registrations not rejected
+    funding: dict  # payer -> registrations not rejected
+
+
+def fold(groups) -> Tally:
+    """Rows of (desa, status, erased_from, occupation, funding, protected, n) -> Tally.
+
+    An erased registration counts by the status it had when erased (enrolled stays enrolled, rejected stays
+    out); `protected` is paid_through >= protected_from(today) (None without a payment), read only for the
+    active: a KPJ is what a payment protects."""
+    tally = Tally({}, {}, {}, {})
+    for desa, status, erased_from, occupation, funding, protected, n in groups:
+        counted = erased_from or status
+        tally.statuses[status] = tally.statuses.get(status, 0) + n
+        if counted == "rejected":
+            continue
+        active = counted == "active"
+        tally.by_desa[desa] = tally.by_desa.get(desa, Counts()) + Counts(n, n if active else 0,
+                                                                         n if active and protected else 0)
+        tally.occupations[occupation] = tally.occupations.get(occupation, 0) + n
+        tally.funding[funding] = tally.funding.get(funding, 0) + n
+    return tally
