@@ -7,8 +7,9 @@ some awaiting a first payment, an APBD cohort paid August 2025–January 2026 (m
 their own), self-payers paid up to two months behind or ahead — each `paid_through` the last day of the latest
 month in their payment rows, as the payment services keep it. Then times GET /dasbor for a coordinator
 (Toboali) and an admin (all kecamatan) through the Flask test client, and /healthz in the same run: the median of
-each of 5 runs, their spread, the p95 over every request, and the ratio to /healthz. Ends with EXPLAIN ANALYZE
-of the page's slowest query and of the coverage query (counts per desa).
+each of 5 runs, their spread, the p95 over every request, and the ratio to /healthz; once counting on every
+request, once with the counts kept a minute (the default). Ends with EXPLAIN ANALYZE of the page's slowest query
+and of the coverage query (the grouped counts).
 
 Run: python bench/dashboard.py --database postgresql://postgres@127.0.0.1:5432/outreach_bench_h3 [--rows N]
      [--requests R]  (the database is created when missing and filled once; a second run reuses it)
@@ -31,6 +32,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from outreach import create_app  # noqa: E402
+from outreach.dashboard import cache  # noqa: E402
 from outreach.domain.clock import local_today  # noqa: E402
 from outreach.domain.occupations import CODES as OCCUPATIONS  # noqa: E402
 from outreach.domain.protection import last_day  # noqa: E402
@@ -232,7 +234,7 @@ def explain(app, client) -> None:
         print(f"\n{len(seen)} statements in one request; the slowest:")
         for ms, statement, _p in seen[:6]:
             print(f"  {ms:7.1f} ms  {' '.join(statement.split())[:110]}")
-        coverage = next(s for s in seen if "FILTER (WHERE" in s[1])
+        coverage = next(s for s in seen if "GROUP BY registrations.village_code" in s[1])
         for title, (_ms, statement, parameters) in (("slowest", seen[0]), ("coverage per desa", coverage)):
             raw = db.session.connection().connection.dbapi_connection
             with raw.cursor() as cur:
@@ -258,9 +260,16 @@ def main() -> None:
                "/dasbor admin": (login(app, "bench-admin"), "/dasbor"),
                "/dasbor admin, desa": (login(app, "bench-admin"), "/dasbor?kecamatan=19.03.01"),
                "/healthz": (app.test_client(), "/healthz")}
-    for client, url in clients.values():  # warm: the first request loads templates and fills caches
+    for client, url in clients.values():  # the first request loads templates and fills PostgreSQL's buffers
         client.get(url)
-    report(measure(clients, options.requests))
+    for seconds, title in ((0, "counted on every request (DASHBOARD_CACHE_SECONDS=0)"),
+                           (60, "counts kept a minute per scope (the default, 60)")):
+        app.config["DASHBOARD_CACHE_SECONDS"] = seconds
+        with app.app_context():
+            cache.clear()
+        print(f"\n{title}, {RUNS} runs of {options.requests} requests per URL:")
+        report(measure(clients, options.requests))
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0
     if not options.no_explain:
         explain(app, clients["/dasbor admin"][0])
 
