@@ -180,7 +180,7 @@ class Use:
     programme: Programme
     members: int
     committed: int
-    quota: int | None  # the places in the scope: the kecamatan's quota, else the programme's
+    quota: int | None  # the places in the scope: a kecamatan's own quota (None without one), else the programme's
 
 
 def joined_month():
