@@ -271,6 +271,9 @@ def demo(port, host, no_serve):
     if made:
         click.echo(f"demo programmes: {demo_data.ENDED_PROGRAMME['name']} (ended, {demo_data.COHORT} members), "
                    "and a sponsor's programme open now (/program)")
+        found = demo_data.situations(local_today())
+        click.echo("demo payments: " + ", ".join(f"{found.get(state, 0)} {state.replace('_', ' ')}" for state in
+                                                  ("protected", "in_arrears", "inactive", "awaiting_first_payment")))
     if not no_serve:
         click.echo(f"serving on http://{host}:{port}/")
         # app.run() refuses to block inside the flask CLI; serve with werkzeug directly.

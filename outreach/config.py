@@ -113,6 +113,9 @@ def from_env(instance_path: str) -> dict:
         # unset: data/deployments.csv's (21%, Tropedo.id, October 2024 for Bangka Selatan), else none.
         "COVERAGE_BASELINE_PCT": percent("COVERAGE_BASELINE_PCT"),
         "COVERAGE_BASELINE_SOURCE": os.environ.get("COVERAGE_BASELINE_SOURCE", "").strip() or None,
+        # How long one app process reuses the dashboard's counts for a scope (0: count on every request): a
+        # million registrations take about a second to count (README, "Dashboard").
+        "DASHBOARD_CACHE_SECONDS": int(os.environ.get("DASHBOARD_CACHE_SECONDS", 60)),
         "OUTREACH_ENV": env,
         "SECRET_KEY": secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),

@@ -10,20 +10,29 @@ of registration, and every event, the receipt included, falls between that day a
 Two funding programmes come with them: the district's APBD cohort that paid six months (August 2025 – January
 2026, over: bpu_rules.md) with the workers it took in July 2025, and a company's CSR programme open now, which
 the recent rows paid by a sponsor belong to.
+
+The active rows have payments through the ledger service (paid_through kept by it), so that every situation of
+the follow-up lists and the dashboard shows: of the cohort, a quarter paying on their own since (protected),
+a quarter a month behind (in arrears), half paying nothing since the programme ended (inactive); of the recent
+rows, the sponsored paid by their programme to this month, a third of the self-payers awaiting a first payment
+and the others paid for their period (protected, or in arrears when that ran out last month).
 """
 import random
 import uuid
 from datetime import date, datetime, timedelta
 
 from outreach.domain import workflow
-from outreach.domain.eligibility import check_age, name_key
 from outreach.domain.clock import LOCAL_TZ
+from outreach.domain.contribution import add_months
+from outreach.domain.eligibility import check_age, name_key
+from outreach.domain.followup import standing
 from outreach.domain.occupations import CODES
+from outreach.domain.payments import Clean
 from outreach.extensions import db
 from outreach.labels import CONSENT_VERSION
-from outreach.models import CoverageTarget, Programme, Region, Registration, RegistrationEvent
+from outreach.models import CoverageTarget, Programme, Region, Registration, RegistrationEvent, User
 from outreach.models.types import utcnow
-from outreach.services import receipts, tariff
+from outreach.services import payments, receipts, tariff
 from outreach.services.registrations import next_number
 
 # Given and second names by sex: "Budi Aminah" or a woman called Hendra would make a newcomer doubt the data.
@@ -114,6 +123,7 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
                        for _ in range(COHORT))
     used = set(db.session.scalars(db.select(Registration.nik)))
     earlier = []  # (full_name, sex, born, village) of rows made so far, for a few probable duplicates
+    made = []  # (registration, its reviewer, whether in the cohort) of the active rows, for their payments
     for created in july_2025 + dates:
         cohort = created.year == 2025
         day_of_registration = created.date()
@@ -182,8 +192,9 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
         db.session.flush()
         db.session.add(RegistrationEvent(registration_id=r.id, user_id=officer_id, kind="created", at=created))
         when = created
+        span = (datetime(2025, 8, 4, tzinfo=LOCAL_TZ) - created) if cohort else now - created  # KPJ before the programme
         for n, (start, target) in enumerate(moves):
-            when += (now - created) / (len(moves) + 2)  # spread over the time since, never in the future
+            when += span / (len(moves) + 2)  # spread over the time since, never in the future
             if target == "pending":  # the officer's correction, then the move back to the queue
                 db.session.add(RegistrationEvent(registration_id=r.id, user_id=officer_id, kind="edited", at=when,
                                                  changes={"address": ["Dusun 1", r.address]}))
@@ -193,13 +204,72 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
                 changes["note"] = RETURN_NOTES[reasons[n]] if target == "returned" else "DATA DEMO"
             if target == "active":
                 changes["kpj"] = kpj
+                r.kpj_at = when
             db.session.add(RegistrationEvent(registration_id=r.id, kind="transition", at=when, changes=changes,
                                              user_id=officer_id if target == "pending" else reviewer_id))
         r.updated_at = when
         receipts.issue(r, officer_id).issued_at = created  # handed over at the registration, as the officer does
+        if status == "active":
+            made.append((r, reviewer_id, cohort))
+    seed_payments(made, ended, running, now)
     for village in villages[::3]:  # a few targets so the coverage bars mean something
         if db.session.get(CoverageTarget, village.code) is None:
             db.session.add(CoverageTarget(region_code=village.code, informal_workers=rng.randint(40, 120),
                                           updated_by=teams[village.parent_code][1]))
     db.session.flush()
     return count
+
+
+def pay(r: Registration, first: tuple[int, int], months: int, at: datetime, user: User,
+        programme: Programme | None = None) -> None:
+    """One payment through the ledger service, dated `at` (its history line and ledger row too)."""
+    day = at.astimezone(LOCAL_TZ).date()
+    funding = programme.payer if programme else "self"
+    clean = Clean(first, months, payments.expected(r, first, months, funding), day,
+                  "budget" if programme else ("bank", "pos", "jmo", "minimarket")[r.id % 4])
+    line = payments.add(r, clean, user, "programme" if programme else "typed", programme=programme)
+    line.recorded_at = at
+    event = db.session.scalar(db.select(RegistrationEvent).where(RegistrationEvent.registration_id == r.id,
+                                                                 RegistrationEvent.kind == "payment")
+                              .order_by(RegistrationEvent.id.desc()).limit(1))
+    event.at = r.updated_at = at
+
+
+def seed_payments(made, ended: Programme, running: Programme, now: datetime) -> None:
+    """The payment situations of the module's docstring; every payment after the KPJ, none in the future."""
+    this = (now.astimezone(LOCAL_TZ).year, now.astimezone(LOCAL_TZ).month)
+    users = {}
+    for n, (r, reviewer_id, cohort) in enumerate(made):
+        user = users.get(reviewer_id) or users.setdefault(reviewer_id, db.session.get(User, reviewer_id))
+        if cohort:
+            for i in range(ended.months):  # the programme's months, each paid early in that month
+                month = add_months(ended.first_month.year, ended.first_month.month, i)
+                pay(r, month, 1, datetime(*month, 5, 10, tzinfo=LOCAL_TZ), user, ended)
+            behind = {0: 0, 1: 1}.get(n % 4)  # the others: inactive
+            month = add_months(ended.first_month.year, ended.first_month.month, ended.months)
+            while behind is not None and add_months(*month, behind) <= this:  # monthly on their own since
+                pay(r, month, 1, min(datetime(*month, 8, 9, tzinfo=LOCAL_TZ), now), user)
+                month = add_months(*month, 1)
+            continue
+        since = r.updated_at + (now - r.updated_at) / 3
+        if r.programme_id == running.id:  # the sponsor pays each month from the member's first
+            start = max((running.first_month.year, running.first_month.month),
+                        (r.created_at.astimezone(LOCAL_TZ).year, r.created_at.astimezone(LOCAL_TZ).month))
+            month, step = start, 0
+            while month <= this:
+                step += 1
+                pay(r, month, 1, since + (now - since) * step / 14, user, running)
+                month = add_months(*month, 1)
+        elif n % 3:  # a third of the self-payers await their first payment
+            day = since.astimezone(LOCAL_TZ)
+            pay(r, (day.year, day.month), r.payment_period, since, user)
+
+
+def situations(today: date) -> dict[str, int]:
+    """The demo's active workers by their protection today (followup.standing): what `demo` prints."""
+    found: dict[str, int] = {}
+    for paid_through in db.session.scalars(db.select(Registration.paid_through).where(
+            Registration.is_demo.is_(True), Registration.status == "active")):
+        state = standing(paid_through, today).state
+        found[state] = found.get(state, 0) + 1
+    return found

@@ -45,6 +45,7 @@ def make_app(database_url, **config):
         "LOOKUP_NUMBER_RATE_LIMIT": "10000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production uses scrypt; hashing speed is not under test
+        "DASHBOARD_CACHE_SECONDS": 0,  # counted on every request (tests/test_dashboard.py turns it on)
         "DISTRICT_CODE": "19.03",  # Bangka Selatan, whatever the environment says (tests/test_districts.py: others)
         **config,
     })

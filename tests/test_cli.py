@@ -85,6 +85,32 @@ def test_demo_has_a_programme_that_has_ended_with_its_members(app):
         assert sponsored and all(r.programme_id == running.id for r in sponsored)
 
 
+
+def test_demo_has_every_payment_situation_kept_by_the_ledger(app):
+    """Protected now, in arrears, inactive since the APBD programme ended, awaiting a first payment: each
+    paid_through the last day of the latest month in the worker's ledger, every payment after the KPJ."""
+    from outreach.demo import situations
+    from outreach.domain.clock import local_today
+    from outreach.domain.protection import last_day
+    from outreach.models import Payment
+    from outreach.services import payments
+    result = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 0 and "demo payments: " in result.output
+    with app.app_context():
+        found = situations(local_today())
+        assert all(found.get(s, 0) > 0 for s in ("protected", "in_arrears", "inactive", "awaiting_first_payment"))
+        active = db.session.scalars(db.select(Registration).where(Registration.status == "active")).all()
+        for r in active:
+            lines = payments.ledger(r)
+            latest = max(((p.first_month.year, p.first_month.month + p.months - 1) for p in lines), default=None)
+            ends = last_day((latest[0] + (latest[1] - 1) // 12, (latest[1] - 1) % 12 + 1)) if latest else None
+            assert r.paid_through == ends and r.kpj_at is not None, r.number
+            assert all(p.recorded_at >= r.kpj_at and not p.mismatch for p in lines), r.number
+        inactive = [r for r in active if r.programme and payments.protection_of(r).state == "inactive"]
+        assert inactive and all(r.paid_through.isoformat() == "2026-01-31" for r in inactive)
+        assert db.session.scalar(db.select(db.func.count(Payment.id)).where(Payment.source == "programme")) > 24 * 6
+
+
 def test_demo_is_refused_in_production(app):
     app.config["OUTREACH_ENV"] = "production"
     try:

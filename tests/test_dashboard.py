@@ -1,19 +1,34 @@
 """The dashboard: coverage per desa and kecamatan against targets, counts, the weekly trend in WIB."""
 import re
+from datetime import date
 
+from outreach.domain.clock import local_today
 from tests.conftest import Auth
-from tests.review_helpers import bulk_rows, enroll
+from tests.followup_helpers import add_months, month_start, paid_worker, pay, programme
+from tests.review_helpers import bulk_rows, enroll, login_as
 
 
-def test_dashboard_shows_coverage_against_a_target(app, officer, visit_id, coordinator):
+def this_month() -> date:
+    return month_start(local_today())
+
+
+def counts_row(page: str, code: str) -> list[str]:
+    """The coverage table's cells for a region: registered, KPJ, protected, target, coverage."""
+    row = page.split(f'data-counts="{code}">')[1].split("</tr>")[0]
+    return re.findall(r"<td>([^<]*)</td>", row)[1:]
+
+
+def test_dashboard_shows_coverage_against_a_target(app, officer, visit_id, coordinator, users):
     enroll(officer, visit_id)
     enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M")
+    paid_worker(app, users["officer"], 7, paid=(this_month(), 1))  # protected today
     token = coordinator.auth.token("/dasbor")
     response = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.01.1001",
                                                  "informal_workers": "8"})
     assert response.status_code == 302
     page = coordinator.get("/dasbor").get_data(as_text=True)
-    assert "25.0% (2/8)" in page and "Nelayan" in page and 'x1="21"' in page
+    assert "12.5% (1/8)" in page and "Nelayan" in page and 'x1="21"' in page  # coverage counts the protected
+    assert counts_row(page, "19.03.01.1001") == ["3", "1", "1", "8", "12,5%"]  # registered, KPJ, protected
     assert 'data-coverage="19.03.01"' in page  # the kecamatan as a whole: the sum of its desa targets
     assert 'data-count="pending"><strong>2</strong>' in page
     refused = coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.02.2001",
@@ -23,6 +38,7 @@ def test_dashboard_shows_coverage_against_a_target(app, officer, visit_id, coord
 
 def test_admin_sees_kecamatan_and_drills_into_one(app, officer, visit_id, users):
     enroll(officer, visit_id)
+    paid_worker(app, users["officer"], 7, paid=(this_month(), 1))
     admin = app.test_client()
     admin.auth = Auth(admin)
     admin.auth.login("admin1")
@@ -34,9 +50,10 @@ def test_admin_sees_kecamatan_and_drills_into_one(app, officer, visit_id, users)
     assert "Kecamatan Toboali" in drilled and "25.0% (1/4)" in drilled and 'data-coverage="19.03.01.1001"' in drilled
 
 
-def test_kecamatan_coverage_counts_only_the_desa_that_have_targets(app, officer, visit_id, coordinator):
+def test_kecamatan_coverage_counts_only_the_desa_that_have_targets(app, officer, visit_id, coordinator, users):
     enroll(officer, visit_id)
-    enroll(officer, visit_id, nik="1903011508900002", full_name="Budi", sex="M", village_code="19.03.01.1002")
+    paid_worker(app, users["officer"], 7, paid=(this_month(), 1))
+    paid_worker(app, users["officer"], 8, paid=(this_month(), 1), village_code="19.03.01.1002")
     token = coordinator.auth.token("/dasbor")
     coordinator.post("/dasbor", data={"csrf_token": token, "region_code": "19.03.01.1001", "informal_workers": "8"})
     page = coordinator.get("/dasbor").get_data(as_text=True)
@@ -65,3 +82,112 @@ def test_weekly_trend_counts_a_morning_registration_on_its_wib_day(app, users, c
     weeks = page.split("Pendaftaran per minggu")[1]
     values = re.findall(r'<span class="bar-value">(\d+)</span>', weeks)
     assert len(values) == WEEKS and values[-1] == "1" and set(values[:-1]) == {"0"}
+
+
+def test_only_workers_paid_through_today_count_as_protected(app, users, coordinator):
+    """Protected, in arrears, inactive after an ended programme, awaiting a first payment, and pending: one
+    protected, four registered, four with a KPJ."""
+    officer = users["officer"]
+    apbd = programme(app)  # Aug 2025 – Jan 2026, over
+    paid_worker(app, officer, 1, paid=(add_months(this_month(), -1), 2))  # paid through the end of this month
+    paid_worker(app, officer, 2, paid=(add_months(this_month(), -3), 2))  # last month unpaid: in arrears
+    paid_worker(app, officer, 3, paid=(date(2025, 8, 1), 6), funding="apbd_kabupaten", programme_id=apbd)
+    paid_worker(app, officer, 4)  # a KPJ, no payment yet
+    bulk_rows(app, officer, 1, start=5)  # pending
+    paid_worker(app, officer, 6, paid=(this_month(), 1), kecamatan_code="19.03.02", village_code="19.03.02.2001")
+    page = coordinator.get("/dasbor").get_data(as_text=True)
+    assert counts_row(page, "19.03.01.1001") == ["5", "4", "1", "–", "–"]
+    assert 'data-counts="19.03.02' not in page  # the coordinator's kecamatan only
+    admin = login_as(app, "admin1")
+    overview = admin.get("/dasbor").get_data(as_text=True)
+    assert counts_row(overview, "19.03.01") == ["5", "4", "1", "–", "–"]
+    assert counts_row(overview, "19.03.02")[:3] == ["1", "1", "1"]
+    # a coordinator cannot drill into another kecamatan
+    assert 'data-counts="19.03.02' not in coordinator.get("/dasbor?kecamatan=19.03.02").get_data(as_text=True)
+
+
+def test_protection_ends_with_the_last_day_paid(app, users, coordinator):
+    """Paid through yesterday: not protected today; through today: protected."""
+    from datetime import timedelta
+
+    from outreach.extensions import db
+    from outreach.models import Registration
+    today = local_today()
+    paid_worker(app, users["officer"], 1, paid_through=today)
+    paid_worker(app, users["officer"], 2, paid_through=today - timedelta(days=1))
+    assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["2", "2", "1"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).where(Registration.paid_through >= today)) == 1
+
+
+def test_programme_block_shows_budget_used_and_places(app, users, coordinator):
+    from outreach.extensions import db
+    from outreach.models import Programme, ProgrammeQuota
+    from outreach.services import programmes
+    officer = users["officer"]
+    apbd = programme(app, first_month=date(2026, 1, 1), months=12)
+    with app.app_context():
+        p = db.session.get(Programme, apbd)
+        p.quota = 10
+        p.quotas = [ProgrammeQuota(kecamatan_code="19.03.01", quota=4), ProgrammeQuota(kecamatan_code="19.03.02", quota=6)]
+        db.session.commit()
+    for i in range(3):  # joined in January 2026 (paid_worker's start): twelve months each
+        paid_worker(app, officer, i, funding="apbd_kabupaten", programme_id=apbd, monthly_income=1_000_000 + i * 500_000)
+    paid_worker(app, officer, 3, funding="apbd_kabupaten", programme_id=apbd, status="rejected", kpj=None)
+    paid_worker(app, officer, 4, funding="apbd_kabupaten", programme_id=apbd,
+                kecamatan_code="19.03.02", village_code="19.03.02.2001")
+    with app.test_request_context():
+        p = db.session.get(Programme, apbd)
+        whole = programmes.summary(p)
+        local = programmes.summary(p, "19.03.01")
+        use = next(u for u in programmes.uses(db.select(programmes.Registration)) if u.programme.id == apbd)
+        assert (use.members, use.committed, use.quota) == (whole.members, whole.committed, 10) == (4, whole.committed, 10)
+        assert whole.committed > 0
+    page = coordinator.get("/dasbor").get_data(as_text=True)
+    row = page.split(f'data-programme="{apbd}">')[1].split("</tr>")[0]
+    assert "3 / 4 (75%)" in row  # the coordinator's kecamatan: its members against its quota
+    assert f"{local.committed:,}".replace(",", ".") in row
+    admin = login_as(app, "admin1").get("/dasbor").get_data(as_text=True)
+    assert "4 / 10 (40%)" in admin.split(f'data-programme="{apbd}">')[1].split("</tr>")[0]
+
+
+def test_programme_uses_take_one_query_whatever_the_members(app, users):
+    """The amounts are worked out per group of members who cost the same, in one grouped query."""
+    from sqlalchemy import event
+
+    from outreach.extensions import db
+    from outreach.services import programmes
+    apbd = programme(app)
+    bulk_rows(app, users["officer"], 40, status="active", funding="apbd_kabupaten", programme_id=apbd)
+    with app.test_request_context():
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            use = next(u for u in programmes.uses(db.select(programmes.Registration)) if u.programme.id == apbd)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        assert use.members == 40 and use.committed == programmes.summary(use.programme).committed
+        assert len(statements) <= 3  # the groups, the programmes, their quotas
+
+
+def test_counts_are_kept_a_while_per_scope(app, users, coordinator):
+    """With DASHBOARD_CACHE_SECONDS set, a new payment shows once the counts are made again; each scope has its own."""
+    from outreach.dashboard import cache
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    try:
+        with app.app_context():
+            cache.clear()
+        paid_worker(app, users["officer"], 1, paid=(this_month(), 1))
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["1", "1", "1"]
+        paid_worker(app, users["officer"], 2, paid=(this_month(), 1))
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["1", "1", "1"]
+        admin = login_as(app, "admin1").get("/dasbor").get_data(as_text=True)  # another scope: counted now
+        assert counts_row(admin, "19.03.01")[:3] == ["2", "2", "2"]
+        with app.app_context():
+            cache.clear()
+        assert counts_row(coordinator.get("/dasbor").get_data(as_text=True), "19.03.01.1001")[:3] == ["2", "2", "2"]
+    finally:
+        app.config["DASHBOARD_CACHE_SECONDS"] = 0
+        with app.app_context():
+            cache.clear()

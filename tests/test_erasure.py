@@ -133,6 +133,12 @@ def test_counts_stay_true_after_erasure(app, officer, visit_id, coordinator):
         move(coordinator, active, to, **fields)
     rejected = enroll(officer, visit_id, nik="1903011508900002", sex="M", full_name="Budi")
     move(coordinator, rejected, "rejected", reason="duplicate", note="ganda")
+    with app.app_context():  # paid through this month: protected, the figure coverage counts
+        from outreach.domain.clock import local_today
+        from outreach.domain.protection import last_day
+        r = db.session.scalar(db.select(Registration).where(Registration.number == active))
+        r.paid_through = last_day((local_today().year, local_today().month))
+        db.session.commit()
     coordinator.post("/dasbor", data={"csrf_token": coordinator.auth.token("/dasbor"), "region_code": "19.03.01.1001",
                                       "informal_workers": "10"})
     before = coordinator.get("/dasbor").get_data(as_text=True)

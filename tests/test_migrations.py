@@ -251,3 +251,35 @@ def test_revision_0019_keeps_previewed_imports_in_the_database(tmp_path):
         downgrade(directory=directory, revision="0013")
         assert "import_previews" not in db.inspect(db.engine).get_table_names()
         assert db.session.execute(db.text("SELECT username FROM users")).scalar() == "p"
+
+
+def test_revision_0022_indexes_the_dashboard_counts_and_keeps_every_row(tmp_path):
+    """From 0021 with registrations in it: the coverage index comes, the rows and their payments' day stay, the
+    dashboard's grouped read answers the same; and back down again."""
+    scratch = make_app(f"sqlite:///{tmp_path}/coverage.db")
+    directory = scratch.extensions["migrate"].directory
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0021")
+        with db.engine.begin() as conn:
+            add_officer(conn)
+            for n, status in enumerate(("active", "pending", "rejected"), start=1):
+                conn.execute(db.text(REGISTRATION_0008), {"id": n, "number": f"BS-2601-00000{n}", "client": f"c{n}",
+                                                           "status": status})
+                conn.execute(db.text("UPDATE registrations SET nik = :nik WHERE id = :id"),
+                             {"nik": f"190301550899{n:04d}", "id": n})
+            conn.execute(db.text("UPDATE registrations SET paid_through = '2026-12-31' WHERE status = 'active'"))
+        upgrade(directory=directory, revision="0022")
+        names = {i["name"] for i in db.inspect(db.engine).get_indexes("registrations")}
+        assert "ix_registrations_coverage" in names
+        with db.engine.connect() as conn:
+            rows = conn.execute(db.text("SELECT status, paid_through >= '2026-11-26', count(*) FROM registrations"
+                                        " GROUP BY status, paid_through >= '2026-11-26' ORDER BY status")).all()
+            assert [tuple(r) for r in rows] == [("active", 1, 1), ("pending", None, 1), ("rejected", None, 1)]
+            plan = " ".join(str(r) for r in conn.execute(db.text(
+                "EXPLAIN QUERY PLAN SELECT village_code, status, count(*) FROM registrations"
+                " WHERE kecamatan_code = '19.03.01' GROUP BY village_code, status")).all())
+            assert "ix_registrations_coverage" in plan
+        downgrade(directory=directory, revision="0021")
+        names = {i["name"] for i in db.inspect(db.engine).get_indexes("registrations")}
+        assert "ix_registrations_coverage" not in names
+        assert db.session.execute(db.text("SELECT count(*) FROM registrations")).scalar() == 3

@@ -8,15 +8,18 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from outreach import district
+from outreach.dashboard import cache
 from outreach.dashboard.forms import TargetForm
+from outreach.domain import coverage, workflow
 from outreach.domain.clock import local_midnight, local_now, local_today
+from outreach.domain.coverage import Counts
 from outreach.extensions import db
 from outreach.models import CoverageTarget, Region, Registration, User
 from outreach.models.types import local_date
 from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required
+from outreach.services import programmes
 from outreach.services.access import visible_to
-from outreach.services.queue import Filters, counts_by_status
 
 bp = Blueprint("dashboard", __name__)
 WEEKS = 12
@@ -24,19 +27,6 @@ WEEKS = 12
 
 def me():
     return current_user._get_current_object()
-
-
-def counted_status():
-    """The status coverage counts a registration by: an erased one by the status it had when its personal data
-    was erased (an enrolled worker stays enrolled in the figures; a rejected one stays out)."""
-    return db.func.coalesce(Registration.erased_from, Registration.status)
-
-
-def live_counts(group_column):
-    """Registrations that are not rejected, by a column, in the user's scope."""
-    query = visible_to(me()).where(counted_status() != "rejected").with_only_columns(
-        group_column, db.func.count()).group_by(group_column)
-    return dict(db.session.execute(query).all())
 
 
 def scope():
@@ -52,17 +42,25 @@ def scope():
     return kecamatan, desa
 
 
-def coverage_rows(regions, kecamatan):
+def tally(today) -> coverage.Tally:
+    """Every count of the page in the user's scope, from one grouped read that the coverage index answers
+    alone (models/registration.py): per desa, status, occupation, payer and protected today."""
+    protected = Registration.paid_through >= coverage.protected_from(today)
+    columns = (Registration.village_code, Registration.status, Registration.erased_from, Registration.occupation,
+               Registration.funding, protected)
+    query = visible_to(me()).with_only_columns(*columns, db.func.count()).group_by(*columns)
+    return coverage.fold(db.session.execute(query).all())
+
+
+def coverage_rows(regions, kecamatan, by_desa: dict):
     """Coverage of each region, and of the chosen kecamatan as a whole.
 
     Numerator and denominator always cover the same desa: a region with its own target counts all its
     registrations against it; a kecamatan without one counts only the registrations of its desa that have a
     target, against the sum of those targets (and says how many desa that is). Counting every desa's
-    registrations against some desa's targets would overstate coverage.
+    registrations against some desa's targets would overstate coverage. The percentage counts the protected
+    (domain/coverage.py); registered and KPJ stand beside it.
     """
-    enrolled = live_counts(Registration.village_code)
-    active = dict(db.session.execute(visible_to(me()).where(counted_status() == "active").with_only_columns(
-        Registration.village_code, db.func.count()).group_by(Registration.village_code)).all())
     here = district.current().code
     targets = dict(db.session.execute(db.select(CoverageTarget.region_code, CoverageTarget.informal_workers)
                                       .where(CoverageTarget.region_code.like(here + ".%"))).all())
@@ -79,12 +77,20 @@ def coverage_rows(regions, kecamatan):
             if sum(targets[d] for d in targeted):
                 counted, target = targeted, sum(targets[d] for d in targeted)
                 with_target = (len(targeted), len(desa))
-        n_enrolled = sum(enrolled.get(d, 0) for d in counted)
-        return {"region": region, "enrolled": n_enrolled, "active": sum(active.get(d, 0) for d in counted),
-                "target": target, "with_target": with_target,
-                "pct": round(100 * n_enrolled / target, 1) if target else None}
+        n = coverage.add_up(by_desa.get(d, Counts()) for d in counted)
+        return {"region": region, "enrolled": n.registered, "active": n.kpj, "protected": n.protected,
+                "target": target, "with_target": with_target, "pct": coverage.coverage(n, target)}
 
     return [row(r) for r in regions], (row(kecamatan) if kecamatan else None)
+
+
+def programme_uses():
+    """Each programme's members and committed amount in the user's scope, against its budget and places."""
+    kecamatan = current_user.kecamatan_code if current_user.has_role("coordinator") else None
+    return [{"id": u.programme.id, "name": u.programme.name, "budget": u.programme.budget, "members": u.members,
+             "quota": u.quota, "committed": u.committed, "budget_pct": coverage.percent(u.committed, u.programme.budget),
+             "quota_pct": coverage.percent(u.members, u.quota)}
+            for u in programmes.uses(visible_to(me()), kecamatan)]
 
 
 @bp.route("/dasbor", methods=["GET", "POST"])
@@ -110,23 +116,33 @@ def show():
             return redirect(url_for("dashboard.show", kecamatan=drilled))
     if form.is_submitted():
         status = 422  # like every other form: the errors are next to the fields
-    coverage, total = coverage_rows(regions, kecamatan)
+    figures = counted()
+    counts = figures["tally"]
+    rows, total = coverage_rows(regions, kecamatan, counts.by_desa)
     here = district.current()
     return render_template("dashboard/show.html", form=form, baseline=here.baseline_pct,
-                           baseline_source=here.baseline_source, coverage=coverage, total=total,
-                           population=population_context(coverage, total, kecamatan),
-                           kecamatan=kecamatan, statuses=counts_by_status(me(), Filters()),
-                           occupations=live_counts(Registration.occupation), funding=live_counts(Registration.funding),
-                           officers=by_officer(), weeks=weekly()), status
+                           baseline_source=here.baseline_source, coverage=rows, total=total,
+                           population=population_context(rows, total, kecamatan), uses=figures["uses"],
+                           kecamatan=kecamatan, statuses={s: counts.statuses.get(s, 0) for s in workflow.STATUSES},
+                           occupations=counts.occupations, funding=counts.funding, counted_at=figures["at"],
+                           officers=figures["officers"], weeks=figures["weeks"]), status
 
 
-def population_context(coverage, total, kecamatan) -> dict | None:
+def counted() -> dict:
+    """The page's counts in the user's scope (their kecamatan, or the district), kept a minute (cache.py)."""
+    today = local_today()
+    key = (current_user.kecamatan_code if current_user.has_role("coordinator") else None, today)
+    return cache.kept(key, lambda: {"tally": tally(today), "uses": programme_uses(), "officers": by_officer(),
+                                    "weeks": weekly(), "at": local_now()})
+
+
+def population_context(rows, total, kecamatan) -> dict | None:
     """Where no target is set at all, the district's population (Dukcapil, December 2024) says what the counts
     stand against; per 1,000 inhabitants only for the whole district (the population is the regency's)."""
     here = district.current()
-    if not here.population or any(c["target"] for c in coverage) or (total and total["target"]):
+    if not here.population or any(c["target"] for c in rows) or (total and total["target"]):
         return None
-    enrolled = sum(c["enrolled"] for c in coverage) if kecamatan is None else None
+    enrolled = sum(c["enrolled"] for c in rows) if kecamatan is None else None
     return {"people": here.population, "enrolled": enrolled,
             "per_mille": round(1000 * enrolled / here.population, 2) if enrolled is not None else None}
 

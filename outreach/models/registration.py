@@ -36,6 +36,10 @@ class Registration(db.Model):
         Index("ix_registrations_status_created", "status", "created_at", "id"),
         Index("ix_registrations_village_created", "village_code", "created_at", "id"),
         Index("ix_registrations_created", "created_at", "id"),  # an admin's queue, all statuses
+        # The dashboard's grouped counts (dashboard/views.py, tally): every column they read, so that a scope's
+        # counts are an index-only scan, not a read of the whole table (migration 0020, bench/dashboard.py).
+        Index("ix_registrations_coverage", "kecamatan_code", "village_code", "status", "erased_from", "occupation",
+              "funding", "paid_through"),
         # Follow-up and coverage by protection: a kecamatan's registrations by the month their payments run to.
         Index("ix_registrations_kecamatan_paid_through", "kecamatan_code", "paid_through"),
         # The follow-up lists (services/followup.py): workers with a KPJ, by kecamatan or desa, in the lists' order
