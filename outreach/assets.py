@@ -15,6 +15,7 @@ from pathlib import Path
 
 import brotli
 from flask import Response, current_app, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 YEAR = 31536000
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
@@ -53,6 +54,17 @@ def init_app(app) -> None:
     app.view_functions["static"] = serve  # the endpoint and its /static/<path> rule stay Flask's
     app.add_template_global(asset)
     app.after_request(compress)
+    app.session_interface = Sessions()
+
+
+class Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a static file's answer carries no session: a cookie refreshed on it
+    could be kept by a shared cache along with the `public` file and handed to the next officer, and its
+    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
 
 
 def asset(name: str) -> str:

@@ -107,3 +107,13 @@ def test_the_worker_precaches_the_fingerprinted_shell_and_changes_with_it(app, c
     assert shell_version(table) != before == settings["version"]
     icons = json.loads(client.get("/manifest.webmanifest").data)["icons"]
     assert all(FINGERPRINT.match(icon["src"]) for icon in icons)
+
+
+def test_a_static_answer_carries_no_session_for_a_shared_cache_to_keep(app, client, officer):
+    """`public` files for a year: a refreshed session cookie on them could be handed to the next officer by a
+    proxy's cache, and `Vary: Cookie` would make the browser fetch them again after every page."""
+    url = f"/static/app.css?v={app.extensions['assets']['app.css'].version}"
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers["Vary"]
+    assert "Set-Cookie" in client.get("/").headers  # pages still refresh it
+    assert client.get("/").status_code == 200  # and the officer is still logged in
