@@ -9,7 +9,7 @@ def create_app(config: dict | None = None):
     # Imported here so that outreach.domain stays importable without Flask.
     from flask import Flask
 
-    from outreach import cli, district, errors, i18n, inputs, labels, logs, security, wording
+    from outreach import assets, cli, district, errors, i18n, inputs, labels, logs, security, wording
     from outreach.config import from_env
     from outreach.extensions import babel, csrf, db, limiter, login, migrate
     from outreach.files import private_dir, private_file
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(tasks_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
+    assets.init_app(app)  # first of the after_request hooks, so that it runs last: compression
     i18n.init_app(app)
     labels.init_app(app)  # the words for codes, in every template
     wording.init_app(app)  # stored values and audit details in words

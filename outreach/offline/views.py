@@ -7,12 +7,12 @@ blueprint's /outbox/perbaiki.
 """
 import hashlib
 import json
-from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from outreach import district
+from outreach.assets import asset
 from outreach.security import role_required
 
 bp = Blueprint("offline", __name__)
@@ -20,24 +20,20 @@ SHELL_FILES = ("site.css", "app.css", "js/forms.js", "js/outbox-core.js", "js/ou
                "js/outbox-page.js", "js/outbox-contact.js", "js/sw.js", "icons/icon-192.png", "icons/icon-512.png")
 
 
-@lru_cache(maxsize=1)
-def shell_version(static_folder: str) -> str:
+def shell_version(assets: dict) -> str:
     """Changes whenever a shell file does, so that the worker installs a fresh cache and drops the old."""
-    digest = hashlib.sha256()
-    for name in SHELL_FILES:
-        with open(f"{static_folder}/{name}", "rb") as f:
-            digest.update(f.read())
-    return digest.hexdigest()[:12]
+    return hashlib.sha256(" ".join(assets[name].version for name in SHELL_FILES).encode()).hexdigest()[:12]
 
 
 @bp.get("/sw.js")
 def service_worker():
-    with open(f"{current_app.static_folder}/js/sw.js", encoding="utf-8") as f:
-        script = f.read()
-    settings = {"version": shell_version(current_app.static_folder),
-                "shell": [url_for("static", filename=name) for name in SHELL_FILES if name != "js/sw.js"]
+    assets = current_app.extensions["assets"]
+    script = assets["js/sw.js"].bodies["identity"].decode("utf-8")
+    # The shell by its fingerprinted addresses (those the pages link): a new file, a new address to fetch.
+    settings = {"version": shell_version(assets),
+                "shell": [asset(name) for name in SHELL_FILES if name != "js/sw.js"]
                 + [url_for("offline.offline_page"), url_for("offline.manifest")],
-                "urls": {"core": url_for("static", filename="js/outbox-core.js"),
+                "urls": {"core": asset("js/outbox-core.js"),
                          "static": url_for("static", filename=""), "offline": url_for("offline.offline_page"),
                          "manifest": url_for("offline.manifest"), "login": url_for("auth.login_page"),
                          "logout": url_for("auth.logout"), "session": url_for("api.session_info"),
@@ -62,7 +58,7 @@ def manifest():
         "display": "standalone",
         "background_color": "#f4f5f2",
         "theme_color": "#0b5d3b",
-        "icons": [{"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+        "icons": [{"src": asset(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
                    "type": "image/png", "purpose": "any"} for size in (192, 512)],
     }
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")

@@ -2,6 +2,7 @@
 another officer on the same phone, odd or missing answers, a form kept across an app update, a closed visit."""
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -374,6 +375,26 @@ def test_an_app_update_keeps_the_visit_form_for_use_without_signal(app, new_phon
     page.context.set_offline(True)
     page.goto(form_url)
     expect(page.locator("#register-form")).to_be_visible()
+
+
+def test_a_form_kept_before_a_release_that_changed_the_css_opens_styled_without_signal(app, new_phone, users,
+                                                                                     monkeypatch):
+    """The kept form names the old fingerprint (app.css?v=old); the new cache holds only the new one."""
+    page = new_phone()
+    form_url = controlled_form(page)
+    old = page.evaluate("caches.keys()")
+    css = app.extensions["assets"]["app.css"]
+    monkeypatch.setitem(app.extensions["assets"], "app.css", replace(css, version="0123456789"))  # a new app.css
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    wait_until(page, lambda: len(page.evaluate("caches.keys()")) == 1 and page.evaluate("caches.keys()") != old)
+    assert page.evaluate("caches.match('/static/app.css?v=0123456789').then(r => !!r)")
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # a phone's HTTP cache is no promise
+    page.context.set_offline(True)
+    page.goto(form_url)
+    expect(page.locator("#register-form")).to_be_visible()
+    assert page.evaluate("""[...document.styleSheets].filter(s => s.href.includes("app.css?v=" + %s))
+                            .map(s => { try { return s.cssRules.length; } catch (e) { return 0; } })"""  # 0: not loaded
+                         % json.dumps(css.version))[0] > 0
 
 
 def test_on_a_signal_too_weak_to_load_the_page_the_kept_form_opens(app, new_phone, users):

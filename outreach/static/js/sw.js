@@ -100,8 +100,13 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
-  if (url.pathname.indexOf(URLS.static) === 0) {  // versioned with the worker: cache first
-    event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
+  if (url.pathname.indexOf(URLS.static) === 0) {  // fingerprinted (?v=): cache first
+    // Without signal, a page an older release kept names older fingerprints: it gets today's copy of the file.
+    event.respondWith(caches.match(request).then(function (hit) {
+      return hit || fetch(request).catch(function () {
+        return caches.match(request, { ignoreSearch: true }).then(function (r) { return r || Response.error(); });
+      });
+    }));
     return;
   }
   if (request.mode !== "navigate") return;  // API calls and the rest go straight to the network

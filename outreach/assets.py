@@ -1,0 +1,120 @@
+"""Static files fingerprinted and compressed once at start, and pages compressed on their way out.
+
+Pages link /static/<name>?v=<hash of the file> (the `asset()` template helper): a phone keeps such a file for a
+year without asking again, since a changed file gets a new address. Only a request carrying the current hash
+is called immutable; one without it (or with an old one, from a page an older release left in the service
+worker's cache) gets the file as it is now, to be revalidated. The text files' gzip and brotli copies are made
+here once, at their strongest settings, not per request. HTML and JSON answers are compressed as they leave
+(`compress`), except streamed ones (exports): they go out as they are written, never buffered.
+"""
+import gzip
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+from flask import Response, current_app, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+YEAR = 31536000
+IMMUTABLE = f"public, max-age={YEAR}, immutable"
+# Text worth compressing; images (PNG) are compressed already.
+TEXT_FILES = (".css", ".js", ".svg", ".json", ".webmanifest", ".txt", ".html")
+TEXT_ANSWERS = {"text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+                "application/json", "application/manifest+json", "application/problem+json", "image/svg+xml"}
+MIN_SIZE = 500  # below this the saving is about the size of the header that announces it
+CODINGS = ("br", "gzip")  # brotli first: a fifth smaller than gzip on this CSS and JS
+
+
+@dataclass(frozen=True)
+class Asset:
+    version: str  # the first 10 hex digits of the file's SHA-256
+    mimetype: str
+    bodies: dict  # coding ("identity", "gzip", "br") -> bytes
+
+
+def scan(folder: str) -> dict[str, Asset]:
+    """Every file under `folder` by its name relative to it ("js/sw.js"), read once."""
+    found = {}
+    root = Path(folder)
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        bodies = {"identity": data}
+        if path.suffix in TEXT_FILES and len(data) >= MIN_SIZE:
+            bodies["gzip"] = gzip.compress(data, 9, mtime=0)  # mtime 0: the same bytes on every server
+            bodies["br"] = brotli.compress(data, quality=11)
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        found[path.relative_to(root).as_posix()] = Asset(hashlib.sha256(data).hexdigest()[:10], mimetype, bodies)
+    return found
+
+
+def init_app(app) -> None:
+    app.extensions["assets"] = scan(app.static_folder)
+    app.view_functions["static"] = serve  # the endpoint and its /static/<path> rule stay Flask's
+    app.add_template_global(asset)
+    app.after_request(compress)
+    app.session_interface = Sessions()
+
+
+class Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a static file's answer carries no session: a cookie refreshed on it
+    could be kept by a shared cache along with the `public` file and handed to the next officer, and its
+    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
+
+
+def asset(name: str) -> str:
+    """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e."""
+    found = current_app.extensions["assets"].get(name)
+    if found is None:  # a typo shows as a 404 in the browser, not as a 500 for the whole page
+        return url_for("static", filename=name)
+    return url_for("static", filename=name, v=found.version)
+
+
+def chosen(offered) -> str:
+    """The best coding the request accepts among those `offered`; identity when it accepts none."""
+    accepted = request.accept_encodings
+    best = max((c for c in CODINGS if c in offered), key=lambda c: accepted.quality(c), default=None)
+    return best if best and accepted.quality(best) > 0 else "identity"
+
+
+def serve(filename: str):
+    found = current_app.extensions["assets"].get(filename)
+    if found is None:  # a file added after start (or none at all: 404)
+        return current_app.send_static_file(filename)
+    coding = chosen(found.bodies)
+    response = Response(found.bodies[coding], mimetype=found.mimetype)
+    if coding != "identity":
+        response.headers["Content-Encoding"] = coding
+    if len(found.bodies) > 1:
+        response.vary.add("Accept-Encoding")
+    response.set_etag(f"{found.version}-{coding}")  # each coding its own validator (RFC 9110 8.8.3)
+    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == found.version else "no-cache"
+    return response.make_conditional(request)
+
+
+def compress(response: Response) -> Response:
+    """gzip or brotli for an HTML or JSON answer the client accepts it for. A streamed answer (exports) is
+    left alone, so that it still goes out row by row."""
+    if response.mimetype not in TEXT_ANSWERS or response.is_streamed or response.direct_passthrough:
+        return response
+    response.vary.add("Accept-Encoding")
+    if ("Content-Encoding" in response.headers or response.status_code in (204, 206, 304)
+            or (response.content_length or 0) < MIN_SIZE):
+        return response
+    coding = chosen(CODINGS)
+    if coding == "identity":
+        return response
+    data = response.get_data()
+    # level 6 and quality 5: a few milliseconds for a page, most of the saving of the slowest settings
+    response.set_data(gzip.compress(data, 6, mtime=0) if coding == "gzip" else brotli.compress(data, quality=5))
+    response.headers["Content-Encoding"] = coding
+    etag, weak = response.get_etag()
+    if etag:  # the compressed body is another representation: another validator, checked again
+        response.set_etag(f"{etag}-{coding}", weak)
+        response.make_conditional(request)
+    return response
