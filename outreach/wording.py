@@ -11,7 +11,7 @@ from outreach import labels
 from outreach.domain import followup
 from outreach.domain.clock import local_today
 from outreach.domain.money import format_rupiah
-from outreach.domain.protection import Protection
+from outreach.domain.protection import Protection, month_index, month_of
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
 
@@ -103,6 +103,13 @@ def protection_text(p: Protection) -> str:
     return str(labels.PROTECTION[p.state])
 
 
+def payment_months(payment) -> str:
+    """The months a ledger line covers: "November 2026", "November 2026 – Januari 2027"."""
+    first = (payment.first_month.year, payment.first_month.month)
+    last = month_of(month_index(first) + max(payment.months, 1) - 1)
+    return labels.months_text(first, last)
+
+
 def standing(r, today: date | None = None) -> Protection | None:
     """A list row's protection from `paid_through` alone (no ledger query); None without a KPJ."""
     if r.status != "active" or not r.kpj:
@@ -160,3 +167,4 @@ def init_app(app) -> None:
     app.add_template_global(change, "change")
     app.add_template_global(standing, "standing")
     app.add_template_filter(protection_text, "protection_text")
+    app.add_template_filter(payment_months, "payment_months")
