@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from outreach.domain.clock import local_today
 from tests.review_helpers import bulk_rows, current, enroll, login_as
 
 
@@ -26,7 +27,7 @@ def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
         assert siti in found and budi not in found, typed
     for wildcard in ("%", "_", "BS-%"):
         assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
-    today = date.today().isoformat()
+    today = local_today().isoformat()  # the WIB day the queue filters on, not the machine's
     assert siti in coordinator.get(f"/tinjau?from={today}&to={today}").get_data(as_text=True)
     assert siti not in coordinator.get("/tinjau?to=2020-01-01").get_data(as_text=True)
     oldest = coordinator.get("/tinjau?sort=oldest").get_data(as_text=True)
