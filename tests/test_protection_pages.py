@@ -48,7 +48,7 @@ def test_the_registration_pages_show_the_protection_and_the_ledger(app, users):
         block = page[page.index('id="perlindungan"'):]
         block = block[:block.index("</section>")]
         assert 'data-protection="in_arrears"' in block and "Menunggak 2 bulan" in block, who
-        assert f"Terlindungi sampai</dt><dd data-until" in block and until in block
+        assert "Perlindungan berakhir</dt><dd data-until" in block and until in block
         assert 'data-unpaid="2"' in block and block.count('class="row"') == 2
         assert "Bank" in block and "Dicatat koordinator" in block
         assert block.count("data-mismatch") == 1 and "Tidak sesuai: seharusnya Rp16.800" in block
