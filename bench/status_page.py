@@ -35,6 +35,21 @@ def timed(call, rounds=ROUNDS) -> float:
     return statistics.median(samples) * 1000
 
 
+def protected(app, number: str) -> None:
+    from datetime import date
+
+    from outreach.domain.clock import local_today
+    from outreach.domain.followup import programme_end
+    from outreach.models import Payment, Registration
+    with app.app_context():
+        r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+        first = date(local_today().year, local_today().month, 1)
+        db.session.add(Payment(registration_id=r.id, first_month=first, months=3, amount=50_400, expected=50_400,
+                               paid_on=first, channel="bank", source="typed"))
+        r.status, r.kpj, r.paid_through = "active", "12345678901", programme_end(first, 3)
+        db.session.commit()
+
+
 def main() -> None:
     folder = tempfile.mkdtemp()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "LOOKUP_RATE_LIMIT": "100000 per minute",
@@ -61,13 +76,18 @@ def main() -> None:
 
     worker = app.test_client()
     page = worker.get(path).data
-    css = b"".join(worker.get(href).data for href in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', page))
+    css = b"".join(worker.get(href.decode()).data for href in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', page))
     print(f"status page HTML      {len(page):6d} B   gzip {len(gzip.compress(page)):5d} B")
     print(f"its stylesheets       {len(css):6d} B   gzip {len(gzip.compress(css)):5d} B")
     total, total_gz = len(page) + len(css), len(gzip.compress(page)) + len(gzip.compress(css))
     print(f"transferred, first visit {total:6d} B uncompressed ({total / 1024:.1f} KB), {total_gz} B gzipped"
           f"   target ≤ 15 KB: {'met' if total <= 15 * 1024 else 'MISSED'}")
     print(f"GET /s/<token>        median {timed(lambda: worker.get(path)):.2f} ms over {ROUNDS}")
+    protected(app, created["number"])  # the same worker with a KPJ and three months paid: the protection, the bill
+    page = worker.get(path).data
+    print(f"with a KPJ, paid      {len(page):6d} B; with its CSS {len(page) + len(css):6d} B"
+          f"   target ≤ 15 KB: {'met' if len(page) + len(css) <= 15 * 1024 else 'MISSED'}")
+    print(f"GET /s/<token> (paid) median {timed(lambda: worker.get(path)):.2f} ms over {ROUNDS}")
     unknown = timed(lambda: worker.post("/cek", data={"number": "BS-0101-999999", "birth_date": "1990-08-15"}))
     wrong = timed(lambda: worker.post("/cek", data={"number": created["number"], "birth_date": "1990-08-16"}))
     print(f"POST /cek unknown no. median {unknown:.2f} ms; wrong birth date median {wrong:.2f} ms;"

@@ -4,11 +4,14 @@ active language, region codes become names, user ids become names. Templates get
 `audit_details` as filters (init_app)."""
 from datetime import date
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from outreach import labels
+from outreach.domain import followup
+from outreach.domain.clock import local_today
 from outreach.domain.money import format_rupiah
+from outreach.domain.protection import Protection, month_index, month_of
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
 
@@ -16,7 +19,7 @@ EMPTY = "—"
 CODED = {"sex": labels.SEXES, "occupation": labels.OCCUPATIONS, "second_occupation": labels.OCCUPATIONS,
          "funding": labels.FUNDING,
          "heir_relation": labels.HEIR_RELATIONS, "status": labels.STATUSES, "payment_period": labels.PERIODS,
-         "flag": labels.FLAGS}
+         "flag": labels.FLAGS, "protection": labels.PROTECTION}
 PLACES = ("village_code", "kecamatan_code", "desa", "kecamatan")
 FORM_ORDER = {name: i for i, name in enumerate(labels.FIELDS)}  # the fields in the order the form asks them
 
@@ -79,7 +82,40 @@ FILTERS = {
     "occupation": lambda: _("Pekerjaan"), "officer": lambda: _("Petugas"), "funding": lambda: _("Dibayar oleh"),
     "date_from": lambda: _("Dari tanggal"), "date_to": lambda: _("Sampai tanggal"), "flag": lambda: _("Tanda"),
     "q": lambda: _("Pencarian"), "programme": lambda: _("Program pembiayaan"),
+    "protection": lambda: _("Perlindungan"),
 }
+
+
+def long_date(day: date) -> str:
+    return format_date(day, "d MMMM y")
+
+
+def protection_text(p: Protection) -> str:
+    """A protection (outreach/domain/protection.py) as a person reads it, with its date: never a bare "aktif"."""
+    if p.state == "protected":
+        return _("Terlindungi sampai %(date)s", date=long_date(p.until))
+    if p.state == "awaiting_first_payment":
+        return _("Terlindungi mulai %(date)s", date=long_date(p.starts)) if p.starts else _("Belum ada pembayaran")
+    if p.state == "in_arrears":
+        return ngettext("Menunggak %(num)s bulan", "Menunggak %(num)s bulan", p.unpaid_months)
+    if p.state == "inactive":
+        return _("Tidak aktif sejak %(date)s", date=long_date(p.since))
+    return str(labels.PROTECTION[p.state])
+
+
+def payment_months(payment) -> str:
+    """The months a ledger line covers: "November 2026", "November 2026 – Januari 2027"."""
+    first = (payment.first_month.year, payment.first_month.month)
+    last = month_of(month_index(first) + max(payment.months, 1) - 1)
+    return labels.months_text(first, last)
+
+
+def standing(r, today: date | None = None) -> Protection | None:
+    """A list row's protection from `paid_through` alone (no ledger query); None without a KPJ."""
+    if r.status != "active" or not r.kpj:
+        return None
+    return followup.standing(r.paid_through, today or local_today())
+
 
 
 def change(name: str, pair) -> str:
@@ -129,3 +165,6 @@ def init_app(app) -> None:
     app.add_template_filter(audit_details, "audit_details")
     app.add_template_global(worded, "worded")
     app.add_template_global(change, "change")
+    app.add_template_global(standing, "standing")
+    app.add_template_filter(protection_text, "protection_text")
+    app.add_template_filter(payment_months, "payment_months")

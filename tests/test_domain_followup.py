@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from outreach.domain.followup import (LISTS, Due, Situation, amount_due, asks_to_stop, discount_ending_kinds,
-                                      follows, next_contact, programme_end, standing)
-from outreach.domain.protection import protection
+from outreach.domain.followup import (LISTS, Bounds, Due, Situation, amount_due, asks_to_stop, bounds,
+                                      discount_ending_kinds, follows, next_contact, programme_end, standing, within)
+from outreach.domain.protection import STATES, protection
 
 TODAY = date(2026, 11, 26)  # December 2026 is the non-transport discount's last month
 KPJ = date(2026, 6, 1)
@@ -136,3 +136,34 @@ def test_asks_to_stop(text, stops):
 def test_standing_from_paid_through_agrees_with_the_ledger(paid_through, payments):
     """One run of paid months (as payments keep paid_through): the row's column says what the ledger says."""
     assert standing(paid_through, TODAY) == protection(True, payments, TODAY)
+
+
+@pytest.mark.parametrize("state, today, expected", [
+    ("registered", TODAY, Bounds(False)),
+    ("awaiting_first_payment", TODAY, Bounds(True, paid=False)),
+    ("protected", TODAY, Bounds(True, True, low=TODAY)),
+    # 3 months unpaid make inactive: paid through August is inactive in November, through September in arrears
+    ("in_arrears", TODAY, Bounds(True, True, low=date(2026, 9, 1), high=TODAY)),
+    ("inactive", TODAY, Bounds(True, True, high=date(2026, 9, 1))),
+    ("in_arrears", date(2027, 1, 1), Bounds(True, True, low=date(2026, 11, 1), high=date(2027, 1, 1))),
+    ("inactive", date(2026, 2, 28), Bounds(True, True, high=date(2025, 12, 1))),
+])
+def test_bounds_of_a_state(state, today, expected):
+    assert bounds(state, today) == expected
+
+
+@pytest.mark.parametrize("today", [TODAY, date(2026, 11, 1), date(2026, 11, 30), date(2027, 1, 1), date(2026, 3, 31)])
+@pytest.mark.parametrize("paid_through", [None, date(2025, 12, 31), date(2026, 8, 31), date(2026, 9, 30),
+                                          date(2026, 10, 31), date(2026, 11, 14), date(2026, 11, 15),
+                                          date(2026, 11, 30), date(2027, 1, 31)])
+def test_each_row_is_in_the_one_state_standing_gives(today, paid_through):
+    """The query's bounds and standing() agree, and the five states never overlap."""
+    for has_kpj in (True, False):
+        found = [s for s in STATES if within(bounds(s, today), has_kpj, paid_through)]
+        expected = standing(paid_through, today).state if has_kpj else "registered"
+        assert found == [expected], (has_kpj, paid_through, today)
+
+
+def test_amount_due_gives_its_months_one_by_one():
+    due = amount_due(1_000_000, ["JKK", "JKM"], 3, date(2026, 11, 30), TODAY, False)
+    assert due.by_month == (8_400, 16_800, 16_800) and sum(due.by_month) == due.total

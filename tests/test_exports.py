@@ -21,8 +21,9 @@ def test_csv_export_has_a_bom_the_columns_and_is_audited(app, officer, visit_id,
     assert rows[1][:3] == [number, "1903015508900001", "'=HYPERLINK(1)"]
     assert rows[1][6] == "081234567890" and rows[1][8] == "Toboali"
     # issue 13's fields come last, so that the older columns keep their places
-    assert rows[0][-3:] == ["Pekerjaan kedua", "Mempekerjakan orang lain", "Program pembiayaan"]
-    assert rows[1][-3:] == ["", "0", ""]
+    assert rows[0][-5:] == ["Pekerjaan kedua", "Mempekerjakan orang lain", "Program pembiayaan", "Perlindungan",
+                            "Terlindungi sampai"]
+    assert rows[1][-5:] == ["", "0", "", "registered", ""]
     with app.app_context():
         event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export"))
         assert event.details["rows"] == 1 and event.details["filter"]["status"] == "pending"

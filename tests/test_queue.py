@@ -2,10 +2,9 @@
 import html
 import re
 
-from outreach.domain.clock import local_today
-
 import pytest
 
+from outreach.domain.clock import local_today
 from tests.review_helpers import bulk_rows, current, enroll, login_as
 
 

@@ -22,7 +22,7 @@ def test_the_whole_road_to_active_is_recorded(app, officer, visit_id, coordinato
     r = current(app, number)
     assert (r.status, r.kpj, r.version) == ("active", "12345678901", 4)
     page = coordinator.get(f"/tinjau/{number}").get_data(as_text=True)
-    assert "Diajukan ke BPJS Ketenagakerjaan → Aktif" in page and "KPJ 12345678901" in page
+    assert "Diajukan ke BPJS Ketenagakerjaan → Terdaftar (KPJ terbit)" in page and "KPJ 12345678901" in page
     with app.app_context():
         moves = [e.changes for e in db.session.scalars(db.select(RegistrationEvent).where(
             RegistrationEvent.kind == "transition").order_by(RegistrationEvent.id))]

@@ -9,7 +9,7 @@ a worker is called once for the most pressing reason. The lists read only column
 (`paid_through`: the last day of the latest month paid; `kpj_at`), so the same rules are queries over an index
 (services/followup.py); `follows()` is their table-tested twin.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from outreach.domain import contribution
@@ -65,6 +65,35 @@ def standing(paid_through: date | None, today: date) -> Protection:
     return Protection("in_arrears", until=paid_through, unpaid_months=unpaid)
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """A protection state as conditions on a registration's columns, so a list filters on it with an index
+    (services/queue.py): has a KPJ (status active, KPJ set); paid_through NULL or not; low <= paid_through < high."""
+    has_kpj: bool
+    paid: bool | None = None  # None: either
+    low: date | None = None
+    high: date | None = None
+
+
+def bounds(state: str, today: date) -> Bounds:
+    """The rows standing() puts in `state` today (registered: no KPJ yet)."""
+    lapsed = lapsed_before(today)
+    return {"registered": Bounds(False), "awaiting_first_payment": Bounds(True, paid=False),
+            "protected": Bounds(True, True, low=today), "in_arrears": Bounds(True, True, low=lapsed, high=today),
+            "inactive": Bounds(True, True, high=lapsed)}[state]
+
+
+def within(b: Bounds, has_kpj: bool, paid_through: date | None) -> bool:
+    """What the query does with `b`, in Python: its table-tested twin."""
+    if b.has_kpj != has_kpj:
+        return False
+    if not has_kpj or b.paid is None:
+        return True
+    if (paid_through is not None) != b.paid:
+        return False
+    return (b.low is None or paid_through >= b.low) and (b.high is None or paid_through < b.high)
+
+
 def discount_end(kind: str) -> date:
     return last_day(contribution.DISCOUNT[kind][1])
 
@@ -111,6 +140,7 @@ class Due:
     months: int
     total: int
     monthly_after: int  # what a month costs once this period is paid (the bill after the discount, say)
+    by_month: tuple[int, ...] = field(default=(), compare=False)  # each month of the period as charged
 
 
 def amount_due(income: int | None, programs, period: int, paid_through: date | None, today: date,
@@ -130,7 +160,8 @@ def amount_due(income: int | None, programs, period: int, paid_through: date | N
     c = contribution.contribution_for(income, programs, months, date(first[0], first[1], 1), funding, transport)
     after = month_of(start + months)
     later = contribution.contribution_for(income, programs, 1, date(after[0], after[1], 1), funding, transport)
-    return Due(first=first, months=months, total=c.period_total, monthly_after=later.first_month_total)
+    return Due(first=first, months=months, total=c.period_total, monthly_after=later.first_month_total,
+               by_month=tuple(c.month_totals))
 
 
 def next_contact(outcome: str, day: date, will_pay_on: date | None = None) -> date | None:

@@ -15,7 +15,7 @@ from outreach.inputs import as_int
 from outreach.models import Programme, Registration, Visit
 from outreach.models.types import utcnow
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import followup, programmes, registrations, tariff, worklist
+from outreach.services import followup, payments, programmes, registrations, tariff, worklist
 from outreach.services.access import duplicate_link, registration_for
 from outreach.services.checks import Checked
 from outreach.services.regions import village_choices
@@ -194,7 +194,9 @@ def my_registrations():
 def registration(number: str):
     registration = registration_for(me(), number)
     db.session.commit()  # the audited look
-    return render_template("enroll/registration.html", registration=registration,
+    lines = [] if registration.erased else payments.ledger(registration)
+    return render_template("enroll/registration.html", registration=registration, ledger=lines,
+                           protection=None if registration.erased else payments.protection_of(registration, lines=lines),
                            next_visit=registration.visit if registration.visit and registration.visit.is_open
                            and registration.officer_id == current_user.id else None)
 

@@ -16,9 +16,10 @@ from outreach.models import AuditEvent, Region, Registration, User
 from outreach.review.forms import KpjCorrectionForm, KpjImportForm, RevealForm, TransitionForm, transition_form
 from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required, safe_next
-from outreach.services import export_jobs, exports, jobs, review
+from outreach.services import export_jobs, exports, jobs, payments, review
 from outreach.services import kpj_import as kpj_file  # the view below is kpj_import
-from outreach.services.queue import FLAG_FILTERS, Filters, apply_filters, counts_by_status, page, parse_cursor
+from outreach.services.queue import (FLAG_FILTERS, PROTECTION_STATES, Filters, apply_filters, counts_by_status, page,
+                                     parse_cursor)
 from outreach.services.access import registration_for, visible_to
 from outreach.services.regions import village_choices
 
@@ -47,7 +48,8 @@ def filters_from(args) -> Filters:
         occupation=args.get("occupation") if args.get("occupation") in OCCUPATIONS else None,
         officer=as_int(args.get("officer")), funding=args.get("funding") if args.get("funding") in codes.FUNDING else None,
         date_from=as_date(args.get("from")), date_to=as_date(args.get("to")),
-        flag=args.get("flag") if args.get("flag") in FLAG_FILTERS else None, q=(args.get("q") or "")[:60])
+        flag=args.get("flag") if args.get("flag") in FLAG_FILTERS else None, q=(args.get("q") or "")[:60],
+        protection=args.get("protection") if args.get("protection") in PROTECTION_STATES else None)
     if current_user.has_role("coordinator"):
         f.kecamatan = current_user.kecamatan_code  # a coordinator's queue is their kecamatan, whatever the URL says
     return f
@@ -119,8 +121,11 @@ def render_detail(registration: Registration, nik_shown: bool = False, reveal_fo
         forms.setdefault(target, transition_form(target, formdata=None, to=target, version=registration.version))
     if kpj_form is None and current_user.role in workflow.KPJ_CORRECTABLE.get(registration.status, ()):
         kpj_form = KpjCorrectionForm(prefix="fix", formdata=None, version=registration.version)
+    lines = [] if registration.erased else payments.ledger(registration)
     return render_template("review/detail.html", r=registration, nik_shown=nik_shown, targets=targets, forms=forms,
-                           reveal_form=reveal_form or RevealForm(formdata=None), kpj_form=kpj_form), status
+                           reveal_form=reveal_form or RevealForm(formdata=None), kpj_form=kpj_form, ledger=lines,
+                           protection=None if registration.erased else payments.protection_of(registration, lines=lines)
+                           ), status
 
 
 @bp.get("/tinjau/<number>")

@@ -14,7 +14,8 @@ from flask import Response, stream_with_context
 from flask_babel import gettext as _
 
 from outreach import audit, district, labels, wording
-from outreach.domain.clock import local_day, local_now
+from outreach.domain import followup
+from outreach.domain.clock import local_day, local_now, local_today
 from outreach.domain.occupations import OTHER
 from outreach.extensions import db
 from outreach.models import AuditEvent, Programme, Region
@@ -30,6 +31,10 @@ def columns():
 
     def word(name):
         return lambda r, n: wording.worded(name, getattr(r, name))
+    today = local_today()  # once per file: each row's protection from its own columns, no query per row
+
+    def protection(r, n):
+        return followup.standing(r.paid_through, today).state if r.status == "active" and r.kpj else "registered"
     return [
         (title("number"), lambda r, n: r.number, None),
         ("NIK", lambda r, n: r.nik, None),
@@ -58,6 +63,8 @@ def columns():
         (title("second_occupation"), lambda r, n: r.second_occupation or "", word("second_occupation")),
         (title("employs_others"), lambda r, n: "1" if r.employs_others else "0", word("employs_others")),
         (title("programme_id"), lambda r, n: n.get(("programme", r.programme_id), ""), None),
+        (_("Perlindungan"), protection, lambda r, n: str(labels.PROTECTION[protection(r, n)])),
+        (_("Terlindungi sampai"), lambda r, n: r.paid_through.isoformat() if r.paid_through else "", None),
     ]
 
 

@@ -5,8 +5,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import String, cast
 
-from outreach.domain import codes, workflow
-from outreach.domain.clock import local_midnight
+from outreach.domain import codes, followup, workflow
+from outreach.domain.clock import local_midnight, local_today
+from outreach.domain.protection import STATES as PROTECTION_STATES
 from outreach.domain.eligibility import name_key
 from outreach.domain.nik import normalise_nik
 from outreach.domain.numbers import WHOLE as WHOLE_NUMBER
@@ -26,6 +27,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     flag: str | None = None
+    protection: str | None = None  # domain/protection.STATES, from paid_through (as of today, WIB)
     q: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -55,9 +57,27 @@ def apply_filters(query, f: Filters, with_status: bool = True):
     if f.flag in FLAG_FILTERS:
         # flags is a JSON list; its text form holds each flag in quotes on SQLite and PostgreSQL alike
         query = query.where(cast(Registration.flags, String).like(f'%"{f.flag}"%'))
+    if f.protection in PROTECTION_STATES:
+        query = query.where(protection_condition(f.protection, local_today()))
     if f.q:
         query = query.where(search_condition(f.q))
     return query
+
+
+def protection_condition(state: str, today: date):
+    """The rows in a protection state today: followup.bounds() on status, KPJ and paid_through."""
+    b = followup.bounds(state, today)
+    kpj = db.and_(Registration.status == "active", Registration.kpj.is_not(None))
+    if not b.has_kpj:
+        return db.not_(kpj)
+    conditions = [kpj]
+    if b.paid is not None:
+        conditions.append(Registration.paid_through.is_not(None) if b.paid else Registration.paid_through.is_(None))
+    if b.low is not None:
+        conditions.append(Registration.paid_through >= b.low)
+    if b.high is not None:
+        conditions.append(Registration.paid_through < b.high)
+    return db.and_(*conditions)
 
 
 
@@ -82,7 +102,8 @@ def only_by_area(user: User, f: Filters) -> bool:
     answers; any other filter, or an officer's own rows, is counted on the rows."""
     if not (user.has_role("admin") or user.has_role("coordinator")):
         return False
-    return not any((f.desa, f.occupation, f.officer, f.funding, f.date_from, f.date_to, f.flag, f.q.strip()))
+    return not any((f.desa, f.occupation, f.officer, f.funding, f.date_from, f.date_to, f.flag, f.protection,
+                    f.q.strip()))
 
 
 def counts_by_status(user: User, f: Filters) -> dict[str, int]:

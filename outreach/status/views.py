@@ -12,13 +12,15 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from outreach import district
+from outreach.domain.clock import local_today
 from outreach.domain.dates import parse_date
 from outreach.domain.numbers import read_number
 from outreach.domain.masking import mask_name
 from outreach.extensions import csrf, db, limiter
-from outreach.models import Region, Registration, User
+from outreach.models import Receipt, Region, Registration, User
 from outreach.labels import reason_for_worker
-from outreach.services import receipts
+from outreach.services import payments, receipts
+from outreach.status.plan import plan
 
 bp = Blueprint("status", __name__)
 STEPS = ("pending", "verified", "submitted", "active")
@@ -51,7 +53,10 @@ def contact(r: Registration) -> tuple[str | None, str | None, str | None]:
 
 @bp.get("/s/<token>")
 def show(token: str):
-    receipt = receipts.find(token)
+    # One query for the receipt and all the page shows of the registration, one for its ledger (a hot path).
+    receipt = receipts.find(token, db.joinedload(Receipt.registration).options(
+        db.joinedload(Registration.officer), db.joinedload(Registration.village),
+        db.joinedload(Registration.programme)))
     if receipt is None or receipt.replaced_at is not None:
         return render_template("status/missing.html", replaced=receipt is not None), 404
     r = receipt.registration
@@ -63,8 +68,12 @@ def show(token: str):
     # quotes what was wrong ("NIK di KTP 1903…", "tgl lahir 15-08-1990", a phone number); no filter can
     # reliably tell such personal data apart in free text, and anyone holding the QR or link would read it.
     reason = reason_for_worker(r.status, r.reason)
+    today = local_today()
+    # The ledger, not paid_through alone: a gap between payments is a month unprotected.
+    protection = payments.protection_of(r, today) if payments.has_kpj(r) else None
     return render_template(
         "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS, reason=reason,
+        protection=protection, plan=plan(r, today),
         reached=STEPS.index(r.status) if r.status in STEPS else 0,
         contact_name=contact_name, contact_phone=contact_phone, contact_place=contact_place, token=token)
 

@@ -65,5 +65,6 @@ def test_from_pending_to_active_with_a_correction_on_the_way(new_phone, users):
 
     worker.goto(qr)
     expect(worker.locator("section[data-status]")).to_have_attribute("data-status", "active")
-    expect(worker.locator("h1")).to_have_text("Aktif")
+    expect(worker.locator("section[data-status]")).to_have_attribute("data-protection", "awaiting_first_payment")
+    expect(worker.locator("h1")).to_have_text("Belum ada pembayaran")  # registered is not protected yet
     expect(worker.locator(".steps")).to_contain_text("berakhiran 8901")
