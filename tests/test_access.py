@@ -73,6 +73,10 @@ ACCESS = {
     "followup.export_contacts": {"coord", "coord_other", "admin"},
     "followup.cohort": {"admin"},
     "api.log_contact": {"owner", "officer2", "coord", "admin"},
+    # Payments: coordinators of the worker's kecamatan and admins (tests/test_payment_pages.py).
+    "payments.record": {"coord", "admin"},
+    "payments.import_file": {"coord", "coord_other", "admin"},  # each sees only their own area's rows
+    "payments.programme_month": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 

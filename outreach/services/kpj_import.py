@@ -211,29 +211,30 @@ DIGEST = re.compile(r"[0-9a-f]{64}", re.ASCII)
 LEGACY_DIR = "kpj-imports"  # under the instance folder, before migration 0019: emptied by `retention run`
 
 
-def keep_upload(text: str, user: User) -> str:
-    """Store the previewed text (added and flushed: the caller commits); its digest is the confirmation's key."""
+def keep_upload(text: str, user: User, kind: str = KIND) -> str:
+    """Store the previewed text (added and flushed: the caller commits); its digest is the confirmation's key.
+    `kind`: which import (the payment file's too, services.payment_import)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     kept = db.session.scalar(db.select(ImportPreview).where(ImportPreview.user_id == user.id,
-                                                            ImportPreview.kind == KIND, ImportPreview.digest == digest))
+                                                            ImportPreview.kind == kind, ImportPreview.digest == digest))
     if kept is None:
-        db.session.add(ImportPreview(user_id=user.id, kind=KIND, digest=digest, content=text))
+        db.session.add(ImportPreview(user_id=user.id, kind=kind, digest=digest, content=text))
     else:
         kept.created_at = utcnow()  # previewed again today: a day from now
     db.session.flush()
     return digest
 
 
-def kept_upload(digest: str | None, user: User) -> str | None:
+def kept_upload(digest: str | None, user: User, kind: str = KIND) -> str | None:
     if not digest or not DIGEST.fullmatch(digest):
         return None
     return db.session.scalar(db.select(ImportPreview.content).where(
-        ImportPreview.user_id == user.id, ImportPreview.kind == KIND, ImportPreview.digest == digest,
+        ImportPreview.user_id == user.id, ImportPreview.kind == kind, ImportPreview.digest == digest,
         ImportPreview.created_at >= utcnow() - UPLOAD_TTL))
 
 
-def drop_upload(digest: str, user: User) -> None:
-    db.session.execute(db.delete(ImportPreview).where(ImportPreview.user_id == user.id, ImportPreview.kind == KIND,
+def drop_upload(digest: str, user: User, kind: str = KIND) -> None:
+    db.session.execute(db.delete(ImportPreview).where(ImportPreview.user_id == user.id, ImportPreview.kind == kind,
                                                       ImportPreview.digest == digest))
 
 
