@@ -147,6 +147,9 @@ def recognise_columns(fieldnames) -> dict[str, str]:
     return {what: names[0] for what, names in found.items()}
 
 
+last_day_paid = lru_cache(maxsize=4096)(rules.last_day_paid)
+
+
 @lru_cache(maxsize=4096)
 def expected_for(income, programs, funding, transport, first, months, excluded) -> int:
     return rules.expected(income, programs, funding, transport, first, months, excluded)
@@ -160,13 +163,14 @@ class Checker:
         self.user, self.today, self.excluded = user, today, tariff.excluded()
         self.transport = tariff.transport_codes()
         self.by_nik, self.by_kpj, self.info = {}, {}, {}
-        self.ledger, self.ends, self.seen = set(), set(), {}
+        self.ledger, self.ends, self.seen, self.checked = set(), set(), {}, {}
 
     def load(self, niks: set, kpjs: set) -> None:
         """Registrations (and their ledger) for the keys not met before, a batch of each at a time."""
-        t = Registration
+        t = Registration.__table__.c  # plain rows, without the ORM's per-row work
         cols = (t.id, t.number, t.nik, t.kpj, t.status, t.kpj_at, t.paid_through, t.monthly_income, t.programs,
                 t.occupation, t.funding)
+        area = visible_to(self.user).whereclause  # the one rule of who sees what, on these columns
         ids = []
         for keys, column, index in ((sorted(niks - self.by_nik.keys()), t.nik, self.by_nik),
                                     (sorted(kpjs - self.by_kpj.keys()), t.kpj, self.by_kpj)):
@@ -174,21 +178,31 @@ class Checker:
                 chunk = keys[i:i + BATCH]
                 for index_key in chunk:
                     index[index_key] = None
-                query = visible_to(self.user).with_only_columns(*cols).where(column.in_(chunk))
+                query = db.select(*cols).where(column.in_(chunk))
+                if area is not None:
+                    query = query.where(area)
                 if column is t.nik:
                     query = query.where(t.status != "rejected")
-                for r in db.session.execute(query):
+                for r in db.session.connection().execute(query):
                     index[r.nik if column is t.nik else r.kpj] = r.id
                     if r.id not in self.info:
                         self.info[r.id] = {"r": r, "through": r.paid_through}
                         ids.append(r.id)
         for i in range(0, len(ids), BATCH):
-            for p in db.session.execute(db.select(Payment.registration_id, Payment.first_month, Payment.months,
-                                                  Payment.amount, Payment.paid_on)
-                                        .where(Payment.registration_id.in_(ids[i:i + BATCH]))):
+            p_ = Payment.__table__.c
+            for p in db.session.connection().execute(db.select(p_.registration_id, p_.first_month, p_.months,
+                                                               p_.amount, p_.paid_on)
+                                                     .where(p_.registration_id.in_(ids[i:i + BATCH]))):
                 self.ledger.add(tuple(p))
                 self.ends.add(self.end_key(p.registration_id, (p.first_month.year, p.first_month.month), p.months,
                                            p.amount, p.paid_on))
+
+    def read(self, values: dict) -> tuple:
+        """rules.check, once for each distinct payment (a branch's file repeats dates, amounts and months)."""
+        key = tuple(values.get(k) for k in ("first_month", "months", "amount", "paid_on", "channel"))
+        if key not in self.checked:
+            self.checked[key] = rules.check(values, self.today)
+        return self.checked[key]
 
     @staticmethod
     def end_key(rid, first, months, amount, paid_on) -> tuple:
@@ -231,7 +245,7 @@ class Checker:
             values |= {"first_month": contribution.month_text(start), "months": str(months)}
         else:
             values |= {"first_month": cells.get("first_month"), "months": cells.get("months")}
-        clean, codes = rules.check(values, self.today)
+        clean, codes = self.read(values)
         if codes:
             row.problems.extend((code, str(PAYMENT_ERRORS[code])) for code in codes.values())
             return
@@ -247,7 +261,7 @@ class Checker:
         funding = r.funding if clean.channel == "budget" else contribution.SELF
         row.expected = expected_for(r.monthly_income, tuple(sorted(r.programs or ())), funding,
                                     r.occupation in self.transport, clean.first_month, clean.months, self.excluded)
-        end = rules.last_day_paid(clean.first_month, clean.months)
+        end = last_day_paid(clean.first_month, clean.months)
         if info["through"] is None or info["through"] < end:
             info["through"] = end
 
@@ -277,7 +291,7 @@ def read_payment_csv(text: str, user: User, today: date | None = None) -> Paymen
 
     try:
         for record in reader:
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue  # a blank line (Excel adds them at the end)
             cells = {what: record[i].strip()[:60] if i < len(record) else "" for what, i in where.items()}
             kpj = normalise_kpj(cells.get("kpj", ""))[:20]
@@ -310,7 +324,7 @@ def apply_payments(read: PaymentFile, user: User) -> dict:
                          "recorded_at": now, "note": None})
         events.append({"registration_id": row.registration_id, "user_id": user.id, "kind": "payment", "at": now,
                        "changes": event_changes(c, "imported", row.expected, row.mismatch)})
-        end = rules.last_day_paid(c.first_month, c.months)
+        end = last_day_paid(c.first_month, c.months)
         ends[row.registration_id] = max(end, ends.get(row.registration_id, end))
     for table, values in ((Payment.__table__, payments), (RegistrationEvent.__table__, events)):
         for i in range(0, len(values), BATCH):
