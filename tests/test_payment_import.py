@@ -232,3 +232,20 @@ def test_many_rows_are_looked_up_in_batches(app, users):
     assert reading <= 20, reading
     assert count(app, Payment) == n and count(app, RegistrationEvent, RegistrationEvent.kind == "payment") == n
     assert count(app, Registration, Registration.paid_through.is_(None)) == 0
+
+
+def test_the_command_checks_then_imports_and_a_dry_run_changes_nothing(app, users, tmp_path):
+    a = paid_worker(app, users["officer"], 14)
+    good = tmp_path / "bayar.csv"
+    good.write_text(f"kpj,first_month,months,amount,paid_on\n{kpj(14)},2026-01,1,16800,2026-01-10\n")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["payments", "import", str(good), "--dry-run"])
+    assert dry.exit_code == 0 and "1 new payments" in dry.output and count(app, Payment) == 0
+    done = runner.invoke(args=["payments", "import", str(good)])
+    assert done.exit_code == 0 and "imported: 1 payments" in done.output and through(app, a) == date(2026, 1, 31)
+    assert "0 new payments" in runner.invoke(args=["payments", "import", str(good)]).output
+    bad = tmp_path / "salah.csv"
+    bad.write_text(f"nik,first_month,months,amount,paid_on\n{nik(99)},2026-01,1,16800,2026-01-10\n")
+    refused = runner.invoke(args=["payments", "import", str(bad)])
+    assert refused.exit_code != 0 and "nothing imported" in refused.output and nik(99) not in refused.output
+    assert count(app, Payment) == 1
