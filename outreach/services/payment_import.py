@@ -23,7 +23,7 @@ from outreach.extensions import db
 from outreach.labels import PAYMENT_ERRORS
 from outreach.models import Payment, Registration, RegistrationEvent, User
 from outreach.models.types import utcnow
-from outreach.services import tariff
+from outreach.services import bulk, tariff
 from outreach.services.access import visible_to
 from outreach.services.kpj_import import csv_problem, decode_upload, header_key  # noqa: F401 (decode: the view's)
 from outreach.services.payments import event_changes
@@ -326,21 +326,9 @@ def apply_payments(read: PaymentFile, user: User) -> dict:
                        "changes": event_changes(c, "imported", row.expected, row.mismatch)})
         end = last_day_paid(c.first_month, c.months)
         ends[row.registration_id] = max(end, ends.get(row.registration_id, end))
-    # RETURNING makes SQLAlchemy batch the rows into multi-row INSERTs ("insertmanyvalues"); without it psycopg
-    # sends a statement a row, and a round trip each is most of the time on PostgreSQL.
-    for table, values in ((Payment.__table__, payments), (RegistrationEvent.__table__, events)):
-        for i in range(0, len(values), BATCH):
-            db.session.execute(table.insert().returning(table.c.id), values[i:i + BATCH]).all()
-    # paid_through moved forward only (whatever was recorded meanwhile), one UPDATE per end date and thousand
-    # registrations: a file's payments end in a few months.
-    t, by_end = Registration.__table__, {}
-    for rid, end in ends.items():
-        by_end.setdefault(end, []).append(rid)
-    for end, ids in by_end.items():
-        for i in range(0, len(ids), BATCH):
-            db.session.execute(db.update(t).where(t.c.id.in_(ids[i:i + BATCH]),
-                                                  db.or_(t.c.paid_through.is_(None), t.c.paid_through < end))
-                               .values(paid_through=end))
+    bulk.insert(Payment.__table__, payments)
+    bulk.insert(RegistrationEvent.__table__, events)
+    bulk.move_forward(Registration.__table__, "paid_through", ends)
     summary = read.summary()
     audit.record("import_payments", user_id=user.id, kecamatan_code=user.kecamatan_code, rows=summary["rows"],
                  added=summary["new"], already=summary["already"], total=summary["total"],
