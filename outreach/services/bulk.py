@@ -22,8 +22,8 @@ def insert(table: Table, rows: list[dict]) -> None:
         return
     names = list(rows[0])
     as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+    with conn.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(row[n]) if n in as_json else row[n] for n in names])
 
