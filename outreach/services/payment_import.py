@@ -155,6 +155,19 @@ def expected_for(income, programs, funding, transport, first, months, excluded) 
     return rules.expected(income, programs, funding, transport, first, months, excluded)
 
 
+@dataclass(slots=True)
+class Known:
+    """What a file's check needs of one registration (a whole row a registration would be ~1 kB at 100,000)."""
+    number: str
+    active: bool  # active with a KPJ: payments may be recorded
+    kpj_month: tuple | None
+    income: int | None
+    programs: tuple
+    occupation: str | None
+    funding: str
+    through: date | None  # paid_through, as the file moves it
+
+
 class Checker:
     """The state a file is checked against: the registrations met so far (with their paid_through as the file
     moves it), the ledger's payments of those, and the payments already met in the file."""
@@ -164,6 +177,7 @@ class Checker:
         self.transport = tariff.transport_codes()
         self.by_nik, self.by_kpj, self.info = {}, {}, {}
         self.ledger, self.ends, self.seen, self.checked = set(), set(), {}, {}
+        self.programs = {}  # one tuple per distinct programme set, shared by the registrations
 
     def load(self, niks: set, kpjs: set) -> None:
         """Registrations (and their ledger) for the keys not met before, a batch of each at a time."""
@@ -186,7 +200,12 @@ class Checker:
                 for r in db.session.connection().execute(query):
                     index[r.nik if column is t.nik else r.kpj] = r.id
                     if r.id not in self.info:
-                        self.info[r.id] = {"r": r, "through": r.paid_through}
+                        programs = tuple(sorted(r.programs or ()))
+                        self.info[r.id] = Known(r.number, r.status == "active" and bool(r.kpj),
+                                                (local_day(r.kpj_at).year, local_day(r.kpj_at).month)
+                                                if r.kpj_at else None, r.monthly_income,
+                                                self.programs.setdefault(programs, programs), r.occupation,
+                                                r.funding, r.paid_through)
                         ids.append(r.id)
         for i in range(0, len(ids), BATCH):
             p_ = Payment.__table__.c
@@ -214,9 +233,8 @@ class Checker:
         if info is None:
             row.problems.append(("not_found", _("Tidak ditemukan di wilayah Anda.")))
             return
-        r = info["r"]
-        row.registration_id, row.number = rid, r.number
-        if r.status != "active" or not r.kpj:
+        row.registration_id, row.number = rid, info.number
+        if not info.active:
             row.problems.append(("no_kpj", _("Belum punya KPJ: pembayaran dicatat setelah aktif.")))
             return
         values = {"amount": cells.get("amount"), "paid_on": cells.get("paid_on"),
@@ -226,9 +244,8 @@ class Checker:
             if until is None:
                 row.problems.append(("month_invalid", str(PAYMENT_ERRORS["month_invalid"])))
                 return
-            through = info["through"]
-            start = (contribution.add_months(through.year, through.month, 1) if through
-                     else (local_day(r.kpj_at).year, local_day(r.kpj_at).month) if r.kpj_at else None)
+            through = info.through
+            start = contribution.add_months(through.year, through.month, 1) if through else info.kpj_month
             if start is None:
                 row.problems.append(("no_start", _("Bulan mulai tidak diketahui; isi bulan awal dan jumlah bulan.")))
                 return
@@ -258,12 +275,12 @@ class Checker:
         if same in self.ledger:
             row.already = True
             return
-        funding = r.funding if clean.channel == "budget" else contribution.SELF
-        row.expected = expected_for(r.monthly_income, tuple(sorted(r.programs or ())), funding,
-                                    r.occupation in self.transport, clean.first_month, clean.months, self.excluded)
+        funding = info.funding if clean.channel == "budget" else contribution.SELF
+        row.expected = expected_for(info.income, info.programs, funding, info.occupation in self.transport,
+                                    clean.first_month, clean.months, self.excluded)
         end = last_day_paid(clean.first_month, clean.months)
-        if info["through"] is None or info["through"] < end:
-            info["through"] = end
+        if info.through is None or info.through < end:
+            info.through = end
 
 
 def read_payment_csv(text: str, user: User, today: date | None = None) -> PaymentFile:
