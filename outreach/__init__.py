@@ -47,6 +47,7 @@ def create_app(config: dict | None = None):
     from outreach.followup.views import bp as followup_bp
     from outreach.main.views import bp as main_bp
     from outreach.offline.views import bp as offline_bp
+    from outreach.payments.views import bp as payments_bp
     from outreach.privacy.views import bp as privacy_bp
     from outreach.programmes.views import bp as programmes_bp
     from outreach.receipts.views import bp as receipts_bp
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None):
     app.register_blueprint(programmes_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     assets.init_app(app)  # first of the after_request hooks, so that it runs last: compression

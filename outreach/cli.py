@@ -1,5 +1,5 @@
 """Flask commands: `users`, `regions`, `programmes`, `retention` and `demo` (`cohort` and `messages`: cli_followup.py;
-`jobs`: cli_jobs.py)."""
+`jobs`: cli_jobs.py; `payments`: cli_payments.py)."""
 import secrets
 import socket
 from datetime import date
@@ -281,9 +281,10 @@ def demo(port, host, no_serve):
 
 
 def init_app(app) -> None:
-    from outreach import cli_followup, cli_jobs
+    from outreach import cli_followup, cli_jobs, cli_payments
     cli_followup.init_app(app)
     cli_jobs.init_app(app)
+    cli_payments.init_app(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(retention_cli)

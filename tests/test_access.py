@@ -76,6 +76,11 @@ ACCESS = {
     "followup.export_contacts": {"coord", "coord_other", "admin"},
     "followup.cohort": {"admin"},
     "api.log_contact": {"owner", "officer2", "coord", "admin"},
+    "api.record_payment": {"coord", "admin"},  # 409 before the KPJ; officers 403 (tests/test_payments_api.py)
+    # Payments: coordinators of the worker's kecamatan and admins (tests/test_payment_pages.py).
+    "payments.record": {"coord", "admin"},
+    "payments.import_file": {"coord", "coord_other", "admin"},  # each sees only their own area's rows
+    "payments.programme_month": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
 }
 ORDER = ["anonymous", "officer2", "coord_other", "owner", "coord", "admin"]  # state-changing visitors last
 

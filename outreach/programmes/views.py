@@ -103,7 +103,7 @@ def show(programme_id: int):
     return render_template("programmes/show.html", programme=programme, members=rows[:PAGE],
                            next_after=rows[PAGE - 1].registration.id if len(rows) > PAGE else None,
                            total=programmes.summary(programme), mine=programmes.count(programme.id, area()) if area() else None,
-                           state=programmes.state_of(programme, local_today()), names=names,
+                           state=programmes.state_of(programme, local_today()), names=names, today=local_today(),
                            first=programmes.first_of(programme), last=programmes.last_of(programme))
 
 

@@ -87,6 +87,15 @@ def record(registration: Registration, values: dict, user: User, source: str = "
     return Recorded(add(registration, clean, user, source, note=note), True)
 
 
+def event_changes(clean: rules.Clean, source: str, expected_amount: int | None, mismatch: bool) -> dict:
+    """A payment's history line (also written in bulk by the payment file's import)."""
+    changes = {"first_month": contribution.month_text(clean.first_month), "months": clean.months,
+               "amount": clean.amount, "channel": clean.channel, "source": source}
+    if mismatch:
+        changes["expected"] = expected_amount
+    return changes
+
+
 def add(registration: Registration, clean: rules.Clean, user: User | None, source: str,
         programme: Programme | None = None, note: str | None = None) -> Payment:
     """Put a checked payment in the ledger, with its expected amount, history line and audit."""
@@ -101,10 +110,7 @@ def add(registration: Registration, clean: rules.Clean, user: User | None, sourc
     end = rules.last_day_paid(clean.first_month, clean.months)
     if registration.paid_through is None or registration.paid_through < end:
         registration.paid_through = end
-    changes = {"first_month": contribution.month_text(clean.first_month), "months": clean.months,
-               "amount": clean.amount, "channel": clean.channel, "source": source}
-    if payment.mismatch:
-        changes["expected"] = payment.expected
+    changes = event_changes(clean, source, payment.expected, payment.mismatch)
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id if user else None,
                                      kind="payment", changes=changes))
     if source != "imported":  # an import writes one audit line for the whole file
@@ -114,9 +120,11 @@ def add(registration: Registration, clean: rules.Clean, user: User | None, sourc
     return payment
 
 
-def programme_month(programme: Programme, month: tuple[int, int], paid_on: date, user: User) -> dict[str, int]:
-    """Record `month` as paid by the programme for each member with a KPJ who does not have it yet. Returns the
-    counts: added, already (had that month from the programme), waiting (no KPJ yet, nothing recorded)."""
+def programme_month(programme: Programme, month: tuple[int, int], paid_on: date, user: User,
+                    kecamatan: str | None = None) -> dict[str, int]:
+    """Record `month` as paid by the programme for each member (of `kecamatan`, when given: a coordinator's) with
+    a KPJ who does not have it yet. Returns the counts: added, already (had that month from the programme),
+    waiting (no KPJ yet, nothing recorded)."""
     first = (programme.first_month.year, programme.first_month.month)
     index = contribution.add_months
     months = {index(first[0], first[1], n) for n in range(programme.months)}
@@ -128,7 +136,7 @@ def programme_month(programme: Programme, month: tuple[int, int], paid_on: date,
         lines.setdefault(rid, []).append(((f.year, f.month), n))
     covered = {rid for rid, runs in lines.items() if cover.month_index(month) in cover.paid_months(runs)}
     counts = {"added": 0, "already": 0, "waiting": 0}
-    for r in db.session.scalars(members(programme.id).order_by(Registration.id)):
+    for r in db.session.scalars(members(programme.id, kecamatan).order_by(Registration.id)):
         if not has_kpj(r):
             counts["waiting"] += 1
         elif r.id in covered:
@@ -137,7 +145,7 @@ def programme_month(programme: Programme, month: tuple[int, int], paid_on: date,
             clean = rules.Clean(month, 1, expected(r, month, 1, programme.payer), paid_on, "budget")
             add(r, clean, user, "programme", programme=programme)
             counts["added"] += 1
-    audit.record("programme", user_id=user.id, programme=programme.id, month=contribution.month_text(month),
-                 **counts)
+    audit.record("programme", user_id=user.id, kecamatan_code=kecamatan, programme=programme.id,
+                 month=contribution.month_text(month), **counts)
     return counts
 
