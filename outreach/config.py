@@ -150,6 +150,7 @@ def from_env(instance_path: str) -> dict:
         "JOB_STALE_SECONDS": 300,  # a running job silent this long lost its worker: run again from the start
         "EXPORT_INLINE_ROWS": 5000,  # more rows than this: the export is a job, not one response
         "IMPORT_INLINE_ROWS": 1000,  # more rows than this: applying an import is a job
+        "PAYMENT_INLINE_ROWS": 5000,  # a payment file longer than this is checked, and applied, by a job
         # Keeps this deployment's counts apart in a Redis that other deployments (districts) also use.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,

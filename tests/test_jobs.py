@@ -212,7 +212,7 @@ def test_a_large_cohort_is_applied_by_a_job(app, users, small_limits):
     job_id = job_of(admin.post("/admin/impor-kohort", data={"csrf_token": token, "programme": str(p),
                                                              "digest": digest, "apply": "x"}))
     page = finished(app, admin, job_id)
-    assert "Pendaftaran baru: 3" in page and len(registrations(app)) == 3
+    assert "Baru: 3" in page and len(registrations(app)) == 3
 
 
 def test_a_large_programme_member_list_is_a_job(app, users, small_limits):
@@ -224,3 +224,30 @@ def test_a_large_programme_member_list_is_a_job(app, users, small_limits):
     finished(app, admin, job_id)
     rows = admin.get(f"/tugas/{job_id}/berkas").get_data().decode("utf-8-sig").splitlines()
     assert len(rows) == 6 and rows[0].startswith("Nomor pendaftaran")
+
+
+def test_a_long_payment_file_is_checked_then_applied_by_jobs(app, users, monkeypatch):
+    from tests.followup_helpers import paid_worker
+    from tests.test_payment_import import kpj, upload
+    from outreach.models import Payment
+    monkeypatch.setitem(app.config, "PAYMENT_INLINE_ROWS", 1)
+    for i in (1, 2):
+        paid_worker(app, users["officer"], i)
+    text = ("kpj,bulan_awal,jumlah_bulan,jumlah,tgl_bayar\n"
+            f"{kpj(1)},2026-01,3,50400,2026-01-10\n{kpj(2)},2026-02,1,99,2026-02-10\n")
+    coord = login_as(app, "koord1")
+    check = job_of(upload(coord, text))
+    page = finished(app, coord, check)
+    assert "Baru: 2" in page and "Jumlah berbeda dari aturan (tetap dicatat): 1" in page and 'id="apply"' in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Payment)) == 0  # checked, nothing written
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    apply = job_of(coord.post("/bayar/impor", data={"csrf_token": coord.auth.token(), "digest": digest,
+                                                    "apply": "x"}))
+    page = finished(app, coord, apply)
+    assert "Baru: 2" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Payment)) == 2
+    bad = job_of(upload(coord, text.replace("2026-02,1", "2026-13,1")))
+    page = finished(app, coord, bad)
+    assert "Baris bermasalah: 1" in page and 'id="apply"' not in page and "baris 3" in page

@@ -1,6 +1,6 @@
 """The coordinators' ways in for payments: one worker's payment typed, the branch's payment file imported, a
 programme's month recorded as paid. The rules and the ledger are services.payments'."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from outreach.extensions import db
 from outreach.models import Programme, Registration, User
 from outreach.payments.forms import PaymentForm, PaymentImportForm, ProgrammeMonthForm
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import kpj_import, payment_import, payments, programmes
+from outreach.services import jobs, kpj_import, payment_import, payments, programmes
 from outreach.services.access import registration_for
 from outreach.services.review import Refused
 
@@ -116,6 +116,13 @@ def import_file():
                 error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
         if not error and not text.strip():
             error = _("Pilih berkas CSV.")
+        if not error and text.count("\n") > current_app.config["PAYMENT_INLINE_ROWS"]:
+            # Too many rows to check, or to apply, within one request: a job does it (/tugas/<id>).
+            digest = digest or kpj_import.keep_upload(text, me(), payment_import.KIND)
+            job = jobs.create("import_payments" if form.apply.data else "check_payments", {"digest": digest}, me().id)
+            db.session.commit()
+            jobs.dispatch(job.id)
+            return redirect(url_for("tasks.show", job_id=job.id))
         if not error:
             try:
                 read = payment_import.read_payment_csv(text, me())

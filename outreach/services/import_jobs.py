@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from outreach.domain.clock import local_today
 from outreach.extensions import db
 from outreach.models import Programme, User
-from outreach.services import cohort_import, kpj_import
+from outreach.services import cohort_import, kpj_import, payment_import
 from outreach.services.jobs import JobFailed
 from outreach.services.review import Refused
 
@@ -43,6 +43,41 @@ def cohort(job, report) -> dict:
         raise JobFailed(" ".join(refusal.messages)) from None
     cohort_import.drop_upload(job.params["digest"], user)
     return counts
+
+
+def payments_preview(job, report) -> dict:
+    """Every row of a large payment file checked (nothing written): the summary, the problems by kind with their
+    lines, and whether it may be applied (/tugas/<id> then offers the confirmation)."""
+    user = db.session.get(User, job.user_id)
+    text = kpj_import.kept_upload(job.params["digest"], user, payment_import.KIND)
+    if text is None:
+        raise JobFailed(lost())
+    try:
+        read = payment_import.read_payment_csv(text, user)
+    except ValueError as problem:
+        raise JobFailed(str(problem)) from None
+    summary = read.summary()
+    summary["mismatched"] = len(summary["mismatched"])
+    if not read.ok:
+        kpj_import.drop_upload(job.params["digest"], user, payment_import.KIND)
+    return summary | {"ready": read.ok, "digest": job.params["digest"] if read.ok else None,
+                      "problems": [[words, lines[:30], len(lines)] for words, lines in read.problems()]}
+
+
+def payments(job, report) -> dict:
+    """A large payment file applied: read and checked again (the ledger may have moved since the preview), then
+    written all together or not at all."""
+    user = db.session.get(User, job.user_id)
+    text = kpj_import.kept_upload(job.params["digest"], user, payment_import.KIND)
+    if text is None:
+        raise JobFailed(lost())
+    read = payment_import.read_payment_csv(text, user)
+    report(0, len(read.rows))
+    if not read.ok:
+        raise JobFailed(changed(read.problems()))
+    done = payment_import.apply_payments(read, user)
+    kpj_import.drop_upload(job.params["digest"], user, payment_import.KIND)
+    return {"rows": done["rows"], "new": done["new"], "already": done["already"], "amount": done["total"]}
 
 
 def changed(problems) -> str:

@@ -20,6 +20,8 @@ KINDS = {  # kind -> "module:function" taking (job, report)
     "export_programme": "outreach.services.export_jobs:programme_export",
     "import_kpj": "outreach.services.import_jobs:kpj",
     "import_cohort": "outreach.services.import_jobs:cohort",
+    "check_payments": "outreach.services.import_jobs:payments_preview",
+    "import_payments": "outreach.services.import_jobs:payments",
 }
 QUEUE = "outreach"
 CHUNK = 512 * 1024
