@@ -37,17 +37,16 @@ def count_of(query) -> int:
 
 
 def pages(query):
-    """The query's registrations by id, a page at a time; each page is read whole and then let go."""
+    """The query's registrations by id as plain rows (exports.plain), a page at a time, each page a query of its
+    own, read whole."""
     last = 0
     while True:
-        page = db.session.scalars(query.where(Registration.id > last).order_by(Registration.id)
+        page = db.session.execute(exports.plain(query).where(Registration.id > last).order_by(Registration.id)
                                   .limit(exports.BATCH)).all()
         if not page:
             return
         yield from page
         last = page[-1].id
-        for r in page:  # let them go (not expunge_all: the job and the programme stay in the session)
-            db.session.expunge(r)
 
 
 def queue_export(job, report) -> dict:
