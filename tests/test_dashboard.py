@@ -145,10 +145,10 @@ def test_programme_block_shows_budget_used_and_places(app, users, coordinator):
         assert whole.committed > 0
     page = coordinator.get("/dasbor").get_data(as_text=True)
     row = page.split(f'data-programme="{apbd}">')[1].split("</tr>")[0]
-    assert "3 / 4 (75%)" in row  # the coordinator's kecamatan: its members against its quota
+    assert "3 / 4<br><small>75%</small>" in row  # the coordinator's kecamatan: its members against its quota
     assert f"{local.committed:,}".replace(",", ".") in row
     admin = login_as(app, "admin1").get("/dasbor").get_data(as_text=True)
-    assert "4 / 10 (40%)" in admin.split(f'data-programme="{apbd}">')[1].split("</tr>")[0]
+    assert "4 / 10<br><small>40%</small>" in admin.split(f'data-programme="{apbd}">')[1].split("</tr>")[0]
 
 
 def test_programme_uses_take_one_query_whatever_the_members(app, users):
