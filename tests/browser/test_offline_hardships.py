@@ -106,6 +106,8 @@ def test_two_officers_on_one_phone_neither_see_nor_send_each_others_entries(app,
     page.goto("/outbox")
     expect(page.locator("[data-outbox-empty]")).to_be_visible()
     expect(page.locator("[data-outbox-waiting] li, [data-outbox-waiting] button")).to_have_count(0)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")  # a loaded machine: kept before offline
+    wait_until(page, lambda: page.evaluate("caches.match('/outbox').then(r => !!r)"))
     page.context.set_offline(True)
     page.reload()  # the second officer's own outbox page, from the cache
     expect(page.locator("[data-outbox-empty]")).to_be_visible()
@@ -387,14 +389,14 @@ def test_a_form_kept_before_a_release_that_changed_the_css_opens_styled_without_
     monkeypatch.setitem(app.extensions["assets"], "app.css", replace(css, version="0123456789"))  # a new app.css
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
     wait_until(page, lambda: len(page.evaluate("caches.keys()")) == 1 and page.evaluate("caches.keys()") != old)
-    assert page.evaluate("caches.match('/static/app.css?v=0123456789').then(r => !!r)")
+    wait_until(page, lambda: page.evaluate("caches.match('/static/app.css?v=0123456789').then(r => !!r)"))
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # a phone's HTTP cache is no promise
     page.context.set_offline(True)
     page.goto(form_url)
     expect(page.locator("#register-form")).to_be_visible()
-    assert page.evaluate("""[...document.styleSheets].filter(s => s.href.includes("app.css?v=" + %s))
-                            .map(s => { try { return s.cssRules.length; } catch (e) { return 0; } })"""  # 0: not loaded
-                         % json.dumps(css.version))[0] > 0
+    rules = """[...document.styleSheets].filter(s => s.href.includes("app.css?v=" + %s))
+               .map(s => { try { return s.cssRules.length; } catch (e) { return 0; } })""" % json.dumps(css.version)
+    wait_until(page, lambda: (page.evaluate(rules) or [0])[0] > 0)  # 0: not loaded (a loaded machine: wait)
 
 
 def test_on_a_signal_too_weak_to_load_the_page_the_kept_form_opens(app, new_phone, users):
