@@ -99,3 +99,13 @@ def test_the_exports_carry_the_protection_and_its_date(app, five):
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         text = book.read("xl/worksheets/sheet1.xml").decode()  # constant memory: strings inline
     assert "Menunggak" in text and "Tidak aktif" in text and "Terlindungi sampai" in text
+
+
+def test_the_receipt_says_until_when_the_worker_is_protected(app, users):
+    from tests.followup_helpers import pay
+    from tests.review_helpers import login_as
+    number = paid_worker(app, users["officer"], 77)
+    today = local_today()
+    pay(app, number, today.replace(day=1), 1)
+    page = login_as(app, "petugas1").get(f"/pendaftaran/{number}/tanda-terima").get_data(as_text=True)
+    assert 'data-protection="protected"' in page and "Terlindungi sampai" in page
