@@ -77,3 +77,14 @@ def test_revision_0021_back_fills_the_counts_and_goes_down_again(tmp_path):
         with db.engine.begin() as conn:
             assert "registration_counts" not in db.inspect(conn).get_table_names()
             conn.execute(db.text("UPDATE registrations SET status = 'pending' WHERE id = 1"))  # no trigger left
+
+
+def test_a_wide_search_counts_up_to_the_cap_and_says_so(app, users, monkeypatch):
+    from outreach.services import queue
+    monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 3)
+    bulk_rows(app, users["officer"], 5)
+    coord = login_as(app, "koord1")
+    page = coord.get("/tinjau?q=BT-").get_data(as_text=True)
+    assert 'data-count="pending">Menunggu verifikasi <strong>4+</strong>' in page  # stopped after 3 + 1 rows
+    page = coord.get("/tinjau?q=BT-00000001").get_data(as_text=True)
+    assert 'data-count="pending">Menunggu verifikasi <strong>1</strong>' in page

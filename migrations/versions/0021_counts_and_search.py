@@ -3,7 +3,7 @@
 registration_counts holds the number of registrations per kecamatan and status, back-filled from the rows here
 and kept by triggers on registrations (insert, delete, and an update of status or kecamatan) in the changing
 transaction. On PostgreSQL: pg_trgm, and GIN trigram indexes for the queue's searches by a piece of a name
-(name_key LIKE), of a number (lower(number) LIKE) and by flag (the flags' JSON text LIKE).
+(name_key LIKE), of a number (number ILIKE, as SQLAlchemy writes icontains there) and by flag (the flags' JSON text LIKE).
 
 Revision ID: 0021
 Revises: 0020
@@ -48,7 +48,7 @@ END $$ LANGUAGE plpgsql""")
                    f"registrations FOR EACH ROW WHEN ({CHANGED}) EXECUTE FUNCTION registration_counts_keep()")
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_registrations_trgm_name ON registrations USING gin (name_key gin_trgm_ops)")
-        op.execute("CREATE INDEX ix_registrations_trgm_number ON registrations USING gin (lower(number) gin_trgm_ops)")
+        op.execute("CREATE INDEX ix_registrations_trgm_number ON registrations USING gin (number gin_trgm_ops)")  # ILIKE
         op.execute("CREATE INDEX ix_registrations_trgm_flags ON registrations USING gin "
                    "((CAST(flags AS VARCHAR)) gin_trgm_ops)")
     else:

@@ -106,18 +106,36 @@ def only_by_area(user: User, f: Filters) -> bool:
                     f.q.strip()))
 
 
+SEARCH_COUNT_CAP = 5000  # a search's tabs count this many rows at most ("5000+"): a wide one (BS-26) matches most
+
+
+class AtLeast(int):
+    """A count stopped at the cap: the tab shows it as a lower bound."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
 def counts_by_status(user: User, f: Filters) -> dict[str, int]:
+    capped = False
     if only_by_area(user, f):
         query = db.select(RegistrationCount.status, db.func.sum(RegistrationCount.n)).group_by(
             RegistrationCount.status)
         kecamatan = user.kecamatan_code if user.has_role("coordinator") else f.kecamatan
         if kecamatan:
             query = query.where(RegistrationCount.kecamatan_code == kecamatan)
+    elif f.q.strip():
+        found = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
+            Registration.status).limit(SEARCH_COUNT_CAP + 1).subquery()
+        query = db.select(found.c.status, db.func.count()).group_by(found.c.status)
     else:
         query = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
             Registration.status, db.func.count()).group_by(Registration.status)
     counts = {status: int(n) for status, n in db.session.execute(query).all()}
-    return {status: counts.get(status, 0) for status in workflow.STATUSES}
+    if f.q.strip() and sum(counts.values()) > SEARCH_COUNT_CAP:
+        capped = True
+    return {status: AtLeast(counts.get(status, 0)) if capped else counts.get(status, 0)
+            for status in workflow.STATUSES}
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
