@@ -423,7 +423,8 @@ PAYMENT_ERRORS = {
 # Long work (outreach/services/jobs.py) as the user reads it on /tugas/<id>.
 JOB_KINDS = {"export_queue": _l("Ekspor pendaftaran"), "export_programme": _l("Ekspor anggota program"),
              "import_kpj": _l("Impor nomor KPJ"), "import_cohort": _l("Impor daftar peserta program"),
-             "check_payments": _l("Pemeriksaan berkas pembayaran"), "import_payments": _l("Impor pembayaran")}
+             "check_payments": _l("Pemeriksaan berkas pembayaran"), "import_payments": _l("Impor pembayaran"),
+             "dashboard": _l("Penghitungan dasbor")}
 JOB_STATES = {"queued": _l("Menunggu giliran"), "running": _l("Sedang dikerjakan"), "done": _l("Selesai"),
               "failed": _l("Gagal")}
 JOB_SUMMARY = {"rows": _l("Baris"), "applied": _l("Diterapkan"), "new": _l("Baru"), "matched": _l("Dicocokkan"),

@@ -1,6 +1,6 @@
 """The coverage dashboard: where the district stands against its informal workers, from its baseline (21% in
 Bangka Selatan, October 2024: COVERAGE_BASELINE_PCT), with the population as context where no target is set."""
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,21 +8,17 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from outreach import district
-from outreach.dashboard import cache
 from outreach.dashboard.forms import TargetForm
 from outreach.domain import coverage, workflow
-from outreach.domain.clock import local_midnight, local_now, local_today
+from outreach.domain.clock import local_today
 from outreach.domain.coverage import Counts
 from outreach.extensions import db
-from outreach.models import CoverageTarget, Region, Registration, User
-from outreach.models.types import local_date
+from outreach.models import CoverageTarget, Region
 from outreach.replica import reads_from_replica
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import programmes
-from outreach.services.access import visible_to
+from outreach.services import dashboard, jobs
 
 bp = Blueprint("dashboard", __name__)
-WEEKS = 12
 
 
 def me():
@@ -40,16 +36,6 @@ def scope():
         return None, Region.kecamatan_of_district()
     desa = db.session.scalars(db.select(Region).where(Region.parent_code == kecamatan.code).order_by(Region.name)).all()
     return kecamatan, desa
-
-
-def tally(today) -> coverage.Tally:
-    """Every count of the page in the user's scope, from one grouped read that the coverage index answers
-    alone (models/registration.py): per desa, status, occupation, payer and protected today."""
-    protected = Registration.paid_through >= coverage.protected_from(today)
-    columns = (Registration.village_code, Registration.status, Registration.erased_from, Registration.occupation,
-               Registration.funding, protected)
-    query = visible_to(me()).with_only_columns(*columns, db.func.count()).group_by(*columns)
-    return coverage.fold(db.session.execute(query).all())
 
 
 def coverage_rows(regions, kecamatan, by_desa: dict):
@@ -84,15 +70,6 @@ def coverage_rows(regions, kecamatan, by_desa: dict):
     return [row(r) for r in regions], (row(kecamatan) if kecamatan else None)
 
 
-def programme_uses():
-    """Each programme's members and committed amount in the user's scope, against its budget and places."""
-    kecamatan = current_user.kecamatan_code if current_user.has_role("coordinator") else None
-    return [{"id": u.programme.id, "name": u.programme.name, "budget": u.programme.budget, "members": u.members,
-             "quota": u.quota, "committed": u.committed, "budget_pct": coverage.percent(u.committed, u.programme.budget),
-             "quota_pct": coverage.percent(u.members, u.quota)}
-            for u in programmes.uses(visible_to(me()), kecamatan)]
-
-
 @bp.route("/dasbor", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 @rerender_on_csrf_error
@@ -116,24 +93,20 @@ def show():
             return redirect(url_for("dashboard.show", kecamatan=drilled))
     if form.is_submitted():
         status = 422  # like every other form: the errors are next to the fields
-    figures = counted()
-    counts = figures["tally"]
+    figures, job = dashboard.figures(me(), local_today())
+    db.session.commit()  # a snapshot kept, or the refresh asked for
+    if job:
+        jobs.dispatch(job)
+    counts = coverage.fold(figures["groups"])
     rows, total = coverage_rows(regions, kecamatan, counts.by_desa)
     here = district.current()
     return render_template("dashboard/show.html", form=form, baseline=here.baseline_pct,
                            baseline_source=here.baseline_source, coverage=rows, total=total,
                            population=population_context(rows, total, kecamatan), uses=figures["uses"],
                            kecamatan=kecamatan, statuses={s: counts.statuses.get(s, 0) for s in workflow.STATUSES},
-                           occupations=counts.occupations, funding=counts.funding, counted_at=figures["at"],
-                           officers=figures["officers"], weeks=figures["weeks"]), status
-
-
-def counted() -> dict:
-    """The page's counts in the user's scope (their kecamatan, or the district), kept a minute (cache.py)."""
-    today = local_today()
-    key = (current_user.kecamatan_code if current_user.has_role("coordinator") else None, today)
-    return cache.kept(key, lambda: {"tally": tally(today), "uses": programme_uses(), "officers": by_officer(),
-                                    "weeks": weekly(), "at": local_now()})
+                           occupations=counts.occupations, funding=counts.funding, counted_at=datetime.fromisoformat(figures["at"]),
+                           officers=figures["officers"],
+                           weeks=[(date.fromisoformat(start), n) for start, n in figures["weeks"]]), status
 
 
 def population_context(rows, total, kecamatan) -> dict | None:
@@ -145,32 +118,3 @@ def population_context(rows, total, kecamatan) -> dict | None:
     enrolled = sum(c["enrolled"] for c in rows) if kecamatan is None else None
     return {"people": here.population, "enrolled": enrolled,
             "per_mille": round(1000 * enrolled / here.population, 2) if enrolled is not None else None}
-
-
-def by_officer():
-    now = local_now()
-    week_start = local_midnight((now - timedelta(days=now.weekday())).date())
-    month_start = local_midnight(now.date().replace(day=1))
-    rows = []
-    for label, since in (("week", week_start), ("month", month_start)):
-        query = visible_to(me()).where(Registration.created_at >= since).with_only_columns(
-            Registration.officer_id, db.func.count()).group_by(Registration.officer_id)
-        rows.append(dict(db.session.execute(query).all()))
-    ids = set(rows[0]) | set(rows[1])
-    names = dict(db.session.execute(db.select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
-    return sorted(((names[i], rows[0].get(i, 0), rows[1].get(i, 0)) for i in ids), key=lambda r: (-r[2], r[0]))
-
-
-def weekly():
-    """Registrations per week (Monday first, WIB dates) over the last WEEKS weeks, oldest first."""
-    today = local_today()
-    first = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
-    day = local_date(Registration.created_at)
-    query = visible_to(me()).where(Registration.created_at >= local_midnight(first)).with_only_columns(
-        day, db.func.count()).group_by(day)
-    weeks = [[first + timedelta(weeks=i), 0] for i in range(WEEKS)]
-    for value, count in db.session.execute(query).all():
-        when = value if not isinstance(value, str) else datetime.fromisoformat(value).date()
-        index = min(max((when - first).days // 7, 0), WEEKS - 1)
-        weeks[index][1] += count
-    return weeks

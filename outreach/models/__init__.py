@@ -8,8 +8,9 @@ from outreach.models.job import Job, JobChunk
 from outreach.models.payment import Payment, Programme, ProgrammeQuota
 from outreach.models.privacy import PrivacyRequest
 from outreach.models.region import Region
+from outreach.models.snapshot import DashboardSnapshot
 from outreach.models.registration import NumberSequence, Receipt, Registration, RegistrationEvent
 from outreach.models.user import LoginSession, LoginThrottle, Role, User
 from outreach.models.visit import Visit
 
-__all__ = ["AuditEvent", "Contact", "CoverageTarget", "ImportPreview", "Job", "JobChunk", "Message", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationCount", "RegistrationEvent", "Role", "User", "Visit"]
+__all__ = ["AuditEvent", "Contact", "CoverageTarget", "DashboardSnapshot", "ImportPreview", "Job", "JobChunk", "Message", "LoginSession", "LoginThrottle", "NumberSequence", "Payment", "PrivacyRequest", "Programme", "ProgrammeQuota", "Receipt", "Region", "Registration", "RegistrationCount", "RegistrationEvent", "Role", "User", "Visit"]

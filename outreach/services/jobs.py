@@ -22,6 +22,7 @@ KINDS = {  # kind -> "module:function" taking (job, report)
     "import_cohort": "outreach.services.import_jobs:cohort",
     "check_payments": "outreach.services.import_jobs:payments_preview",
     "import_payments": "outreach.services.import_jobs:payments",
+    "dashboard": "outreach.services.dashboard:refresh",
 }
 QUEUE = "outreach"
 CHUNK = 512 * 1024
