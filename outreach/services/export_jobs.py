@@ -45,7 +45,7 @@ def pages(query):
                                   .limit(exports.BATCH)).all()
         if not page:
             return
-        yield from page
+        yield from map(exports.Row._make, page)
         last = page[-1].id
 
 

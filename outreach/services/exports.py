@@ -7,6 +7,7 @@ and then streamed. Every export is recorded in the audit trail with its filter b
 """
 import csv
 import io
+from collections import namedtuple
 import tempfile
 
 import xlsxwriter
@@ -89,16 +90,27 @@ def names() -> dict:
     return found | {("programme", pid): name for pid, name in db.session.execute(db.select(Programme.id, Programme.name))}
 
 
+READ = ("id", "number", "nik", "full_name", "birth_place", "birth_date", "sex", "phone", "address", "village_code",
+        "kecamatan_code", "occupation", "occupation_other", "work_location", "monthly_income", "programs",
+        "payment_period", "funding", "sponsor_name", "heir_name", "heir_relation", "status", "kpj", "created_at",
+        "second_occupation", "employs_others", "programme_id", "paid_through")  # what columns() reads, no more
+
+
+Row = namedtuple("Row", READ)  # attribute reads at C speed (a SQLAlchemy Row resolves each name in Python)
+
+
 def plain(query):
-    """The registrations of an ORM query as plain rows of the table's columns (a row reads like the object,
-    r.number, without the ORM building and tracking an instance per row: exports run 2-3 times faster)."""
-    return query.with_only_columns(*Registration.__table__.columns)
+    """The registrations of an ORM query as plain rows of the columns an export reads (a row reads like the
+    object, r.number, without the ORM building and tracking an instance per row, nor decoding the JSON columns it
+    does not show: exports run several times faster)."""
+    return query.with_only_columns(*(Registration.__table__.c[name] for name in READ))
 
 
 def rows(query, cols, fmt: str):
     names_ = names()
     getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
     for registration in db.session.execute(plain(query).execution_options(yield_per=BATCH)):
+        registration = Row._make(registration)
         yield [get(registration, names_) for get in getters]
 
 
