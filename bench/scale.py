@@ -243,6 +243,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--skip-throughput", action="store_true", help="only the pages, exports and the preview")
     options = parser.parse_args()
     global DATABASE_NAME
     DATABASE_NAME = options.database.rsplit("/", 1)[1]
@@ -267,7 +268,7 @@ def main() -> None:
         healthz = lambda n: ("/healthz", "", "GET", None, {})  # noqa: E731
         status = lambda n: (f"/s/{token_of(key, random.randint(1, top))}", "", "GET", None, {})  # noqa: E731
         rows = {}
-        for run in range(options.runs):
+        for run in range(0 if options.skip_throughput else options.runs):
             start = random.randint(0, 9_000_000)
             for connections in (8, 16):
                 h = throughput(server, healthz, connections, options.seconds / 2)

@@ -29,6 +29,9 @@ def worker_command(burst):
 @jobs_cli.command("requeue")
 def requeue_command():
     """Put back on the queue the jobs left running by a worker that died (silent for JOB_STALE_SECONDS)."""
+    if not jobs.redis_url():
+        raise click.ClickException("JOBS_REDIS_URL is not set: a job of the embedded default runs on a thread of "
+                                   "the app's process, and this command's process would end before it.")
     click.echo(f"put back on the queue: {len(worker.requeue_stale())} job(s)")
 
 

@@ -147,7 +147,9 @@ def from_env(instance_path: str) -> dict:
         # Long work (services/jobs.py) on RQ through this Redis; unset: on a thread of the app's process.
         "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or None,
         "JOB_TIMEOUT": 3600,  # seconds a job may run on an RQ worker
-        "JOB_STALE_SECONDS": 300,  # a running job silent this long lost its worker: run again from the start
+        # A running job silent this long lost its worker: run again from the start. Above JOB_TIMEOUT (RQ stops a
+        # job by then), so that a long import applying in one transaction is never taken for a dead one.
+        "JOB_STALE_SECONDS": 3660,
         "EXPORT_INLINE_ROWS": 5000,  # more rows than this: the export is a job, not one response
         "IMPORT_INLINE_ROWS": 1000,  # more rows than this: applying an import is a job
         "PAYMENT_INLINE_ROWS": 5000,  # a payment file longer than this is checked, and applied, by a job

@@ -91,6 +91,7 @@ def run(job_id: int) -> None:
 def finish(job_id: int, state: str, summary: dict | None = None, error: str | None = None) -> None:
     job = db.session.get(Job, job_id)
     job.state, job.summary, job.error, job.finished_at = state, summary, error, utcnow()
+    job.params = {"locale": job.params.get("locale")}  # what it was asked (a search typed) is not kept after
     if state == "done" and job.total is not None:
         job.progress = job.total
     db.session.commit()

@@ -78,3 +78,9 @@ def test_expected(income, programs, funding, transport, first, months, amount):
 def test_last_day_paid():
     assert payments.last_day_paid((2026, 11), 3) == date(2027, 1, 31)
     assert payments.last_day_paid((2028, 2), 1) == date(2028, 2, 29)
+
+
+def test_digits_that_are_not_ascii_are_refused_not_a_crash():
+    clean, found = payments.check({"first_month": "2026-11", "months": "²", "amount": "16800",
+                                   "paid_on": "2026-11-20", "channel": "bank"}, TODAY)
+    assert clean is None and found == {"months": "months_invalid"}

@@ -95,7 +95,7 @@ def test_a_job_is_claimed_once_and_a_stale_one_is_taken_again(app, users):
         fresh = Job(kind="export_queue", user_id=users["coordinator"], params={}, state="running", attempts=1,
                     heartbeat_at=utcnow())
         stale = Job(kind="export_queue", user_id=users["coordinator"], params={}, state="running", attempts=1,
-                    heartbeat_at=utcnow() - timedelta(hours=1))
+                    heartbeat_at=utcnow() - timedelta(hours=2))
         done = Job(kind="export_queue", user_id=users["coordinator"], params={}, state="done", attempts=1)
         db.session.add_all([fresh, stale, done])
         db.session.commit()

@@ -249,3 +249,16 @@ def test_the_command_checks_then_imports_and_a_dry_run_changes_nothing(app, user
     refused = runner.invoke(args=["payments", "import", str(bad)])
     assert refused.exit_code != 0 and "nothing imported" in refused.output and nik(99) not in refused.output
     assert count(app, Payment) == 1
+
+
+def test_the_confirmation_sent_twice_applies_the_file_once(app, users):
+    paid_worker(app, users["officer"], 3)
+    coord = login_as(app, "koord1")
+    text = f"kpj,bulan_awal,jumlah_bulan,jumlah,tgl_bayar\n{kpj(3)},2026-01,1,16800,2026-01-10\n"
+    preview = upload(coord, text)
+    digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]{64})"', preview.get_data(as_text=True))[1]
+    first = coord.post("/bayar/impor", data={"csrf_token": coord.auth.token(), "digest": digest, "apply": "x"})
+    again = coord.post("/bayar/impor", data={"csrf_token": coord.auth.token(), "digest": digest, "apply": "x"})
+    assert first.status_code == 302 and again.status_code == 422
+    assert "tidak ditemukan lagi" in text_of(again)  # (at the same moment: "sudah diterapkan atau dibatalkan")
+    assert count(app, Payment) == 1

@@ -100,7 +100,7 @@ def check(values: dict, today: date) -> tuple[Clean | None, dict[str, str]]:
         errors["first_month"] = "month_too_late"  # a year ahead at most
     months = values.get("months")
     months = months if isinstance(months, int) and not isinstance(months, bool) else (
-        int(months) if isinstance(months, str) and months.strip().isdigit() else None)
+        int(months) if isinstance(months, str) and re.fullmatch(r"[0-9]{1,3}", months.strip()) else None)
     if months is None or not 1 <= months <= MAX_MONTHS:
         errors["months"] = "months_invalid"
     amount = parse_amount(values.get("amount"))

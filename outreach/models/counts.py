@@ -3,7 +3,9 @@
 registration_counts: registrations per kecamatan and status, kept by triggers on `registrations` (migration
 0021) in the same transaction as the change, on SQLite and PostgreSQL alike: exact, never stale, and read in
 under a millisecond where `count(*) GROUP BY status` over a million rows took 150 ms (README, "Performance").
-The queue's status tabs read it when its only filter is the kecamatan (services/queue.py).
+The queue's status tabs read it when its only filter is the kecamatan (services/queue.py). The price: a change of
+status holds its (kecamatan, status) rows until its transaction commits, so a large KPJ import applied in one
+transaction makes other moves in those kecamatan wait until it ends (seconds; a job, never a page).
 
 On PostgreSQL, migration 0021 also adds trigram indexes (pg_trgm) for the queue's searches by a piece of a name
 or number and by flag; SQLite has no such index type and scans. They are named in POSTGRES_ONLY, so that the

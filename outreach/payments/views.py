@@ -1,5 +1,7 @@
 """The coordinators' ways in for payments: one worker's payment typed, the branch's payment file imported, a
 programme's month recorded as paid. The rules and the ledger are services.payments'."""
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
@@ -26,7 +28,7 @@ def me() -> User:
 def hint(r: Registration, form: PaymentForm) -> dict | None:
     """What the rule asks for the months typed (or the default ones), for the amount's hint."""
     first = rules.parse_month(form.first_month.data)
-    months = form.months.data if str(form.months.data or "").isdigit() else None
+    months = form.months.data if re.fullmatch(r"[0-9]{1,2}", str(form.months.data or "")) else None
     if first is None or not months or not 1 <= int(months) <= rules.MAX_MONTHS:
         return None
     return {"amount": payments.expected(r, first, int(months)), "months": int(months),
@@ -119,7 +121,8 @@ def import_file():
         if not error and text.count("\n") > current_app.config["PAYMENT_INLINE_ROWS"]:
             # Too many rows to check, or to apply, within one request: a job does it (/tugas/<id>).
             digest = digest or kpj_import.keep_upload(text, me(), payment_import.KIND)
-            job = jobs.create("import_payments" if form.apply.data else "check_payments", {"digest": digest}, me().id)
+            applying = bool(form.apply.data and form.digest.data and not form.file.data)  # only a checked file
+            job = jobs.create("import_payments" if applying else "check_payments", {"digest": digest}, me().id)
             db.session.commit()
             jobs.dispatch(job.id)
             return redirect(url_for("tasks.show", job_id=job.id))
@@ -131,6 +134,9 @@ def import_file():
             else:
                 if not read.rows:
                     error = _("Berkas tidak punya baris data di bawah judul kolom.")
+        if read is not None and read.rows and form.apply.data and digest and \
+                not kpj_import.drop_upload(digest, me(), payment_import.KIND):  # a second click, a second tab
+            error, read = _("Berkas ini sudah diterapkan atau dibatalkan."), None
         if read is not None and read.rows and form.apply.data and digest:
             try:
                 done = payment_import.apply_payments(read, me())
@@ -138,8 +144,7 @@ def import_file():
                 db.session.rollback()
                 error = " ".join(refusal.messages)
             else:
-                kpj_import.drop_upload(digest, me(), payment_import.KIND)  # with the rows it applied
-                db.session.commit()
+                db.session.commit()  # the rows, with the preview claimed above
                 flash(_("%(n)s pembayaran dicatat (%(total)s); %(already)s sudah tercatat sebelumnya.",
                         n=done["new"], total=rupiah(done["total"]), already=done["already"]), "success")
                 return redirect(url_for("payments.import_file"))

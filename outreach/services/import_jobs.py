@@ -21,11 +21,12 @@ def kpj(job, report) -> dict:
     report(0, len(read.rows))
     if not read.ok:  # changed since the preview: say which rows, as the preview would
         raise JobFailed(changed(read.problems()))
+    if not kpj_import.drop_upload(job.params["digest"], user):  # claimed: applied once, committed with the rows
+        raise JobFailed(_("Berkas ini sudah diterapkan atau dibatalkan."))
     try:
         n = kpj_import.apply_kpj_import(read.rows, user)
     except Refused as refusal:
         raise JobFailed(" ".join(refusal.messages)) from None
-    kpj_import.drop_upload(job.params["digest"], user)  # committed with the rows, by the runner
     return {"applied": n}
 
 
@@ -37,11 +38,12 @@ def cohort(job, report) -> dict:
         raise JobFailed(lost())
     rows = cohort_import.read(kept[0], kept[1], programme, local_today())
     report(0, len(rows))
+    if not kpj_import.drop_upload(job.params["digest"], user, cohort_import.KIND):  # claimed: applied once
+        raise JobFailed(_("Berkas ini sudah diterapkan atau dibatalkan."))
     try:
         counts = cohort_import.apply(rows, programme, user, local_today())
     except Refused as refusal:
         raise JobFailed(" ".join(refusal.messages)) from None
-    cohort_import.drop_upload(job.params["digest"], user)
     return counts
 
 
@@ -75,8 +77,9 @@ def payments(job, report) -> dict:
     report(0, len(read.rows))
     if not read.ok:
         raise JobFailed(changed(read.problems()))
+    if not kpj_import.drop_upload(job.params["digest"], user, payment_import.KIND):  # claimed: applied once
+        raise JobFailed(_("Berkas ini sudah diterapkan atau dibatalkan."))
     done = payment_import.apply_payments(read, user)
-    kpj_import.drop_upload(job.params["digest"], user, payment_import.KIND)
     return {"rows": done["rows"], "new": done["new"], "already": done["already"], "amount": done["total"]}
 
 

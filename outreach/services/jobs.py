@@ -115,8 +115,11 @@ def chunks(job_id: int):
 
 
 def forget_old(now, days: int = 1, dry_run: bool = False) -> int:
-    """Delete finished jobs (and their files: exports hold personal data) older than `days`; how many."""
-    old = db.select(Job.id).where(Job.state.in_(("done", "failed")), Job.finished_at < now - timedelta(days=days))
+    """Delete finished jobs (and their files: exports hold personal data) older than `days`, and any job still
+    unfinished after twice that (its thread died with its app process); how many."""
+    old = db.select(Job.id).where(db.or_(
+        db.and_(Job.state.in_(("done", "failed")), Job.finished_at < now - timedelta(days=days)),
+        db.and_(Job.state.in_(("queued", "running")), Job.created_at < now - timedelta(days=2 * days))))
     ids = list(db.session.scalars(old))
     if ids and not dry_run:
         db.session.execute(db.delete(JobChunk).where(JobChunk.job_id.in_(ids)))

@@ -258,9 +258,11 @@ def kept_upload(digest: str | None, user: User, kind: str = KIND) -> str | None:
         ImportPreview.created_at >= utcnow() - UPLOAD_TTL))
 
 
-def drop_upload(digest: str, user: User, kind: str = KIND) -> None:
-    db.session.execute(db.delete(ImportPreview).where(ImportPreview.user_id == user.id, ImportPreview.kind == kind,
-                                                      ImportPreview.digest == digest))
+def drop_upload(digest: str, user: User, kind: str = KIND) -> int:
+    """Delete a kept preview; how many rows went (0: applied or cancelled already). Applying claims the file this
+    way first: a second click or tab waits for the first one's commit, then finds nothing and applies nothing."""
+    return db.session.execute(db.delete(ImportPreview).where(
+        ImportPreview.user_id == user.id, ImportPreview.kind == kind, ImportPreview.digest == digest)).rowcount
 
 
 def forget_old_uploads(now, dry_run: bool = False) -> int:

@@ -66,6 +66,11 @@ def same(registration: Registration, clean: rules.Clean) -> Payment | None:
         Payment.months == clean.months, Payment.amount == clean.amount, Payment.paid_on == clean.paid_on).limit(1))
 
 
+def lock(registration: Registration) -> None:
+    """Hold the registration's row until the commit (PostgreSQL; SQLite has one writer at a time anyway)."""
+    db.session.execute(db.select(Registration.id).where(Registration.id == registration.id).with_for_update())
+
+
 @dataclass
 class Recorded:
     payment: Payment
@@ -81,6 +86,7 @@ def record(registration: Registration, values: dict, user: User, source: str = "
     if codes:
         messages = field_errors(codes)
         raise Refused(422, [m for ms in messages.values() for m in ms], registration, messages)
+    lock(registration)  # two identical requests at once: the second waits, then finds the first's line
     existing = same(registration, clean)
     if existing is not None:
         return Recorded(existing, False)
@@ -108,8 +114,12 @@ def add(registration: Registration, clean: rules.Clean, user: User | None, sourc
                       note=(note or "").strip()[:500] or None)
     db.session.add(payment)
     end = rules.last_day_paid(clean.first_month, clean.months)
-    if registration.paid_through is None or registration.paid_through < end:
-        registration.paid_through = end
+    # In SQL, against the row as it is now: a payment recorded meanwhile by another transaction is never undone
+    # (paid_through only moves forward).
+    db.session.execute(db.update(Registration).where(Registration.id == registration.id).values(
+        paid_through=db.case((db.or_(Registration.paid_through.is_(None), Registration.paid_through < end), end),
+                             else_=Registration.paid_through)))
+    db.session.expire(registration, ["paid_through"])
     changes = event_changes(clean, source, payment.expected, payment.mismatch)
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id if user else None,
                                      kind="payment", changes=changes))
@@ -130,6 +140,8 @@ def programme_month(programme: Programme, month: tuple[int, int], paid_on: date,
     months = {index(first[0], first[1], n) for n in range(programme.months)}
     if month not in months:
         raise Refused(422, [_("Bulan ini di luar masa program.")], fields={"month": [_("Bulan ini di luar masa program.")]})
+    # One at a time per programme (a double click): the second waits, then reads the first one's months.
+    db.session.execute(db.select(Programme.id).where(Programme.id == programme.id).with_for_update())
     lines: dict[int, list] = {}
     for rid, f, n in db.session.execute(db.select(Payment.registration_id, Payment.first_month, Payment.months)
                                         .where(Payment.programme_id == programme.id)):
