@@ -196,3 +196,15 @@ def test_kpj_import_takes_indonesian_headers_and_says_which_columns_it_used(app,
     assert "Kolom lain tidak dipakai: Nama Peserta" in page and "2 dari 2 baris siap." in page
     assert upload(coordinator, text, apply=True).status_code == 302
     assert (current(app, a).kpj, current(app, b).kpj) == ("11111111111", "22222222222")
+
+
+def test_a_long_file_lists_its_problems_first_and_a_page_of_rows(app, users, monkeypatch):
+    from outreach.services import kpj_import
+    from tests.review_helpers import bulk_rows, login_as
+    monkeypatch.setattr(kpj_import, "SHOWN", 3)
+    numbers = bulk_rows(app, users["officer"], 6, status="submitted")
+    rows = "".join(f"{n},{50_000_000_000 + i}\n" for i, n in enumerate(numbers)) + "BT-99999999,12\n"
+    coord = login_as(app, "koord1")
+    page = upload(coord, "number,kpj\n" + rows).get_data(as_text=True)
+    assert page.count('data-ok="no"') == 1 and page.count('data-ok="yes"') == 2
+    assert "Ditampilkan 3 dari 7 baris" in page

@@ -54,6 +54,12 @@ class KpjFile:
     def ok(self) -> bool:
         return bool(self.rows) and all(row.ok for row in self.rows)
 
+    def shown(self) -> list:
+        """The rows listed on the page: those with problems first, then the first rows (every row is checked,
+        and the problems are counted by kind above the list; 30,000 rows of HTML would not reach a phone)."""
+        failing = [row for row in self.rows if not row.ok][:SHOWN]
+        return failing + [row for row in self.rows[:SHOWN] if row.ok][:SHOWN - len(failing)]
+
     def problems(self) -> list[tuple[str, list[int]]]:
         """Each kind of problem in words, with the lines that have it, in the order first met."""
         lines = {}
@@ -63,6 +69,7 @@ class KpjFile:
         return [(str(PROBLEMS[code]), found) for code, found in lines.items()]
 
 
+SHOWN = 200  # rows listed on the preview page
 PROBLEMS = {
     "not_found": _l("Tidak ditemukan di wilayah Anda"),
     "repeated": _l("Pendaftaran yang sama ada di baris lain"),
