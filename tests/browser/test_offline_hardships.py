@@ -104,13 +104,13 @@ def test_two_officers_on_one_phone_neither_see_nor_send_each_others_entries(app,
     page.context.set_offline(False)
     login(page, "petugas2", PASSWORD)
     page.goto("/outbox")
-    expect(page.locator("[data-outbox-empty]")).to_be_visible()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=15_000)  # after the session check
     expect(page.locator("[data-outbox-waiting] li, [data-outbox-waiting] button")).to_have_count(0)
     page.wait_for_function("navigator.serviceWorker.controller !== null")  # a loaded machine: kept before offline
     wait_until(page, lambda: page.evaluate("caches.match('/outbox').then(r => !!r)"))
     page.context.set_offline(True)
     page.reload()  # the second officer's own outbox page, from the cache
-    expect(page.locator("[data-outbox-empty]")).to_be_visible()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=15_000)  # after the session check
     expect(page.locator("[data-outbox-waiting] li")).to_have_count(0)
     expect(counter(page)).to_be_hidden()
     assert count(app) == 0

@@ -183,7 +183,7 @@ def test_another_officer_on_the_same_phone_neither_sees_nor_sends_the_entries(ap
     page.context.unroute("**/api/v1/registrations")
     login(page, "petugas2", PASSWORD)
     page.goto("/outbox")
-    expect(page.locator("[data-outbox-empty]")).to_be_visible()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=15_000)  # after the session check
     assert count(app) == 0
     page.click('button[data-action="logout"]')  # petugas2 has nothing waiting: no question asked
     expect(page.locator("h1")).to_have_text("Masuk")

@@ -98,5 +98,5 @@ def test_the_storage_warning_stays_while_entries_wait_and_goes_with_them(app, op
     assert_no_horizontal_scroll(page)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("[data-outbox-waiting] li button", has_text="Buang").click()
-    expect(page.locator("[data-outbox-empty]")).to_be_visible()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=15_000)  # after the session check
     expect(messages(page)).to_have_count(0)
