@@ -145,6 +145,9 @@ def from_env(instance_path: str) -> dict:
         "MAX_FORM_LENGTH": 256 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Long work (services/jobs.py) on RQ through this Redis; unset: on a thread of the app's process.
+        # How long a kept page (home, visits, outbox, a visit's form) waits for the network before the service
+        # worker answers with the kept copy: a weak signal must not leave the officer staring at a blank page.
+        "SW_PATIENCE_MS": 4000,
         "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or None,
         "JOB_TIMEOUT": 3600,  # seconds a job may run on an RQ worker
         # A running job silent this long lost its worker: run again from the start. Above JOB_TIMEOUT (RQ stops a

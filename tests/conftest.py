@@ -46,6 +46,9 @@ def make_app(database_url, **config):
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production uses scrypt; hashing speed is not under test
         "DASHBOARD_CACHE_SECONDS": 0,  # counted on every request (tests/test_dashboard.py turns it on)
+        # A loaded test machine may take seconds to answer: not a weak signal (the browser tests that mean one
+        # hang the request for good).
+        "SW_PATIENCE_MS": 10_000,
         "DISTRICT_CODE": "19.03",  # Bangka Selatan, whatever the environment says (tests/test_districts.py: others)
         **config,
     })

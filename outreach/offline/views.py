@@ -30,7 +30,7 @@ def service_worker():
     assets = current_app.extensions["assets"]
     script = assets["js/sw.js"].bodies["identity"].decode("utf-8")
     # The shell by its fingerprinted addresses (those the pages link): a new file, a new address to fetch.
-    settings = {"version": shell_version(assets),
+    settings = {"version": shell_version(assets), "patience": current_app.config["SW_PATIENCE_MS"],
                 "shell": [asset(name) for name in SHELL_FILES if name != "js/sw.js"]
                 + [url_for("offline.offline_page"), url_for("offline.manifest")],
                 "urls": {"core": asset("js/outbox-core.js"),

@@ -404,6 +404,6 @@ def test_on_a_signal_too_weak_to_load_the_page_the_kept_form_opens(app, new_phon
     form_url = controlled_form(page)
     hanging = []
     page.context.route(f"**{form_url}", lambda route: hanging.append(route))  # the page request never returns
-    page.goto(form_url)
-    expect(page.locator("#register-form")).to_be_visible()
-    assert hanging  # the network was asked, and the kept copy answered after a few seconds
+    page.goto(form_url, timeout=30_000)
+    expect(page.locator("#register-form")).to_be_visible(timeout=20_000)
+    assert hanging  # the network was asked, and the kept copy answered after SW_PATIENCE_MS

@@ -15,7 +15,7 @@ var KEEP = [URLS.visitForm, URLS.visitFollowup, URLS.outbox, URLS.correct, URLS.
 // Kept as soon as the server confirms the officer (outbox.js asks), not only once opened with signal.
 var READY = [URLS.outbox, URLS.correct, URLS.visits, URLS.home];
 function shape(path) { return path.replace(/\/\d+(?=\/|$)/g, "/0"); }
-var PATIENCE = 4000;  // a kept page waits this long for the network on a weak signal, then comes from the cache
+var PATIENCE = SETTINGS.patience || 4000;  // a kept page waits this long for the network (weak signal), then the cache
 var OWNER = /<meta name="user-id" content="([^"]*)"/;
 var FLASH = /<p [^>]*data-server-flash[^>]*>[^<]*<\/p>\s*/g;  // a message of the moment the page was fetched
 var RELEASE = "X-Kept-By";  // the shell version that kept a page
