@@ -102,3 +102,12 @@ def test_the_scripts_type_no_address_of_the_app(app, script):
         + [rf"\\/{re.escape(s)}(?![\w.-])" for s in segments]))  # in a regular expression: /^\/kunjungan\/\d+/
     found = typed.findall(script.read_text(encoding="utf-8"))
     assert not found, f"{script.name} types {found}: take the address from the server"
+
+
+def test_a_page_fetched_to_be_kept_leaves_the_message_for_the_next_page(app, officer, visit_id):
+    client = officer.client
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Kunjungan sudah ditutup.")]
+    kept = client.get("/kunjungan", headers={"X-Outreach-Keep": "1"}).get_data(as_text=True)
+    assert "Kunjungan sudah ditutup." not in kept
+    assert "Kunjungan sudah ditutup." in client.get("/kunjungan").get_data(as_text=True)

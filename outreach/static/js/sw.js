@@ -82,7 +82,9 @@ function ready(forms) {
     return caches.match(path).then(function (hit) {
       var current = hit && hit.headers.get(RELEASE) === SETTINGS.version;
       if (current && READY.indexOf(path) !== -1 && live.indexOf(path) === -1) return null;
-      return fetch(path, { credentials: "same-origin" }).then(function (r) { return keepPage(path, r); });
+      // Said to be a keeping fetch: the server leaves its one-time messages for the officer's own next page.
+      return fetch(path, { credentials: "same-origin", headers: { "X-Outreach-Keep": "1" } })
+        .then(function (r) { return keepPage(path, r); });
     }).catch(function () {});
   }));
 }
