@@ -135,6 +135,10 @@ def from_env(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # A response sets the session cookie only when it changed the session. Refreshed on every response, a
+        # page the service worker fetched with the cookie of a moment ago would write that old session back over
+        # a newer one (a flash message, a fresh CSRF token) set by the page the officer opened meanwhile.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A long form typed in a village must survive a slow officer: tokens last as long as the session.
         "WTF_CSRF_TIME_LIMIT": None,
         # The largest request body: an import's file (the KPJ CSV's own limit is 2 MB; room for a larger one).

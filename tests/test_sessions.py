@@ -142,3 +142,23 @@ def test_expired_sessions_are_pruned_at_login(app, auth, users):
     auth.login("koord1")
     with app.app_context():
         assert db.session.scalars(db.select(LoginSession.user_id)).all() == [users["coordinator"]]
+
+
+def test_a_page_fetched_with_the_cookie_of_a_moment_ago_does_not_write_it_back(app, officer, client, auth, visit_id):
+    """The service worker keeps pages with the cookie it had when it started; the officer meanwhile closes the
+    visit, whose answer carries the message for the next page. The kept page's answer must not undo that."""
+    token = auth.token()
+    behind = copy_of(client, "session", app)  # a fetch that started before the officer's click
+    client.post(f"/kunjungan/{visit_id}/tutup", data={"csrf_token": token})
+    for path in ("/", f"/kunjungan/{visit_id}/tindak-lanjut", "/kunjungan"):
+        kept = behind.get(path, headers={"X-Outreach-Keep": "1"})  # answered after the click
+        assert kept.status_code == 200
+        assert not [c for c in kept.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "sudah ditutup" in client.get("/kunjungan").get_data(as_text=True)
+
+
+def test_a_session_cookie_is_sent_when_the_session_changes_and_keeps_its_expiry(app, officer, client):
+    client.get("/")  # the first page after login makes the session's CSRF token: a change, sent
+    assert not [c for c in client.get("/").headers.getlist("Set-Cookie") if c.startswith("session=")]
+    cookie = client.get_cookie("session")
+    assert cookie.expires is not None  # permanent: the phone keeps it across a restart, until the fixed end
