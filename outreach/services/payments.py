@@ -17,6 +17,7 @@ from outreach.labels import PAYMENT_ERRORS
 from outreach.models import Payment, Programme, Registration, RegistrationEvent, User
 from outreach.services import tariff
 from outreach.services.access import may_see
+from outreach.services.bulk import move_forward
 from outreach.services.programmes import members
 from outreach.services.review import Refused
 
@@ -114,11 +115,8 @@ def add(registration: Registration, clean: rules.Clean, user: User | None, sourc
                       note=(note or "").strip()[:500] or None)
     db.session.add(payment)
     end = rules.last_day_paid(clean.first_month, clean.months)
-    # In SQL, against the row as it is now: a payment recorded meanwhile by another transaction is never undone
-    # (paid_through only moves forward).
-    db.session.execute(db.update(Registration).where(Registration.id == registration.id).values(
-        paid_through=db.case((db.or_(Registration.paid_through.is_(None), Registration.paid_through < end), end),
-                             else_=Registration.paid_through)))
+    # In SQL, against the row as it is now: a payment recorded meanwhile by another transaction is never undone.
+    move_forward(Registration.__table__, "paid_through", {registration.id: end})
     db.session.expire(registration, ["paid_through"])
     changes = event_changes(clean, source, payment.expected, payment.mismatch)
     db.session.add(RegistrationEvent(registration_id=registration.id, user_id=user.id if user else None,
