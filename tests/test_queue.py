@@ -24,6 +24,15 @@ def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
     for typed in (siti, siti.lower(), f"  {siti} ", siti[-6:]):  # the whole number (any case) or a piece of it
         found = coordinator.get("/tinjau", query_string={"q": typed}).get_data(as_text=True)
         assert siti in found and budi not in found, typed
+    start = siti[:siti.rindex("-") + 3]  # the start of the number (BS-2611-00): no search of names for "BS"
+    absari = enroll(officer, visit_id, nik="1903011508900003", full_name="Absari", sex="M")
+    found = coordinator.get("/tinjau", query_string={"q": start.lower()}).get_data(as_text=True)
+    assert siti in found and budi in found and absari in found  # all three numbers begin so this month
+    found = coordinator.get("/tinjau", query_string={"q": siti[:siti.index("-") + 2]}).get_data(as_text=True)
+    assert siti in found and absari in found
+    letters = siti.split("-")[0]  # BS: in Absari's name, but a start of a number is looked for in numbers only
+    assert absari not in coordinator.get("/tinjau", query_string={"q": f"{letters}-1"}).get_data(as_text=True)
+    assert absari in coordinator.get("/tinjau", query_string={"q": letters}).get_data(as_text=True)  # a name
     for wildcard in ("%", "_", "BS-%"):
         assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
     today = local_today().isoformat()  # the WIB day the rows were made on (UTC is a day behind after 17:00)

@@ -10,7 +10,7 @@ from outreach.domain.clock import local_midnight, local_today
 from outreach.domain.protection import STATES as PROTECTION_STATES
 from outreach.domain.eligibility import name_key
 from outreach.domain.nik import normalise_nik
-from outreach.domain.numbers import WHOLE as WHOLE_NUMBER
+from outreach.domain.numbers import WHOLE as WHOLE_NUMBER, read_start as read_number_start
 from outreach.extensions import db
 from outreach.inputs import MAX_DATE, MAX_ID, MIN_DATE, as_int
 from outreach.models import Registration, RegistrationCount, User
@@ -83,14 +83,18 @@ def protection_condition(state: str, today: date):
 
 
 def search_condition(raw: str):
-    """What a coordinator types, read the cheapest way that answers it: a whole registration number or four
-    NIK digits are index look-ups; only a name or a piece of a number needs a scan."""
+    """What a coordinator types, read the cheapest way that answers it: a whole registration number, four NIK
+    digits or the start of a number are index look-ups; only a name or another piece of a number needs a scan."""
     q = raw.strip()
     if WHOLE_NUMBER.fullmatch(q.upper()):
         return Registration.number == q.upper()
     digits = normalise_nik(q)
     if len(digits) == 4 and digits.isdigit():
         return Registration.nik_last4 == digits
+    if start := read_number_start(q):
+        # The start of a number (its letters, then digits) is a range of an index (migration 0024), not a
+        # trigram search; nor a name: "BS-2611-00" read "BS" in every name, a trigram index's every row.
+        return Registration.number.like(f"{start}%")  # letters, digits and dashes: nothing to escape
     conditions = [Registration.number.icontains(q, autoescape=True)]
     if key := name_key(q):
         conditions.append(Registration.name_key.contains(key, autoescape=True))
