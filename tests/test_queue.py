@@ -119,6 +119,34 @@ def test_queue_pages_by_date_even_when_ids_disagree_and_dates_tie(app, users, co
     oldest_first = numbers[:3] + numbers[3:7] + numbers[7:]  # ties: by id
     assert seen == (oldest_first if sort == "oldest" else oldest_first[::-1])
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("walk", [3, 1000])  # the first rows hold no page of matches (sorted from the index), or do
+def test_a_search_by_the_start_of_a_number_pages_by_date(app, users, coordinator, monkeypatch, sort, walk):
+    from datetime import timedelta
+
+    from outreach.models.types import utcnow
+    from outreach.review import views
+    from outreach.services import queue
+    monkeypatch.setattr(views, "PAGE", 2)
+    monkeypatch.setattr(queue, "WALK", walk)
+    now, made = utcnow(), []
+    # An old month and a new one; in each, numbers not quite in date order, and a tie.
+    for i, (period, minutes) in enumerate([("2510", 900), ("2510", 905), ("2510", 800), ("2510", 800), ("2611", 9),
+                                           ("2611", 10), ("2611", 5), ("2510", 700), ("2611", 1)]):
+        when = now - timedelta(minutes=minutes)
+        made += [(when, i, *bulk_rows(app, users["officer"], 1, start=i, created_at=when,
+                                      number=f"BS-{period}-{i:06d}"))]
+    for typed in ("BS-2510", "bs-2611-00", "BS-2611-000004"):
+        expected = [n for _w, _i, n in sorted(made, reverse=sort == "newest") if n.startswith(typed.upper())]
+        seen, url = [], f"/tinjau?status=all&sort={sort}&q={typed}"
+        while url:
+            page = coordinator.get(url).get_data(as_text=True)
+            seen += re.findall(r'data-number="(BS-\d{4}-\d{6})"', page)
+            following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+            url = html.unescape(following.group(1)) if following else None
+        assert seen == expected, typed
+
+
 
 # Bulk verify / mark submitted
 
