@@ -1,7 +1,7 @@
 """Registration numbers as workers type them from a receipt (outreach.domain.numbers)."""
 import pytest
 
-from outreach.domain.numbers import WHOLE, format_number, read_number
+from outreach.domain.numbers import WHOLE, format_number, read_number, read_start
 
 
 @pytest.mark.parametrize("typed, prefix, number", [
@@ -30,3 +30,14 @@ def test_read_number(typed, prefix, number):
 def test_format_number(prefix, number):
     assert format_number(prefix, "2611", 149) == number
     assert WHOLE.fullmatch(number)
+
+
+@pytest.mark.parametrize("typed, start", [
+    ("BS-2611-00", "BS-2611-00"), (" bs-2611-00 ", "BS-2611-00"), ("BS-26", "BS-26"), ("BS-2611", "BS-2611"),
+    ("BS-2611-", "BS-2611-"), ("AMB-2611-000149", "AMB-2611-000149"),
+    # not the start of a number as written: a piece found anywhere in one, or a name
+    ("BS-", None), ("BS", None), ("2611-00", None), ("000149", None), ("S-2611", None), ("BS-26110", None),
+    ("BS 2611 00", None), ("BS-%", None), ("BS-2611_00", None), ("Budi 2", None), ("", None), (None, None),
+])
+def test_read_start(typed, start):
+    assert read_start(typed) == start

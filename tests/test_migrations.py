@@ -3,9 +3,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from outreach.domain.codes import FLAGS
 from outreach.extensions import db
-from outreach.models import RegistrationEvent
+from outreach.models import Registration, RegistrationEvent
+from outreach.services import queue
 from tests.conftest import make_app
+from tests.postgres import scratch_postgres  # noqa: F401 (fixture)
 
 
 def test_models_and_migrations_agree(app):
@@ -283,3 +286,39 @@ def test_revision_0022_indexes_the_dashboard_counts_and_keeps_every_row(tmp_path
         names = {i["name"] for i in db.inspect(db.engine).get_indexes("registrations")}
         assert "ix_registrations_coverage" not in names
         assert db.session.execute(db.text("SELECT count(*) FROM registrations")).scalar() == 3
+
+
+def test_revision_0024_indexes_the_queue_searches_on_postgresql(scratch_postgres):  # noqa: F811
+    """From 0023 with registrations in it: the index on the number's start and one partial index per flag the
+    queue filters on come, and the queue's own conditions are answered from them; the rows stay; and back down."""
+    url = scratch_postgres("queue_indexes").replace("postgresql://", "postgresql+psycopg://", 1)
+    scratch = make_app(url)
+    directory = scratch.extensions["migrate"].directory
+    registration = REGISTRATION_0008.replace("1, 0, '2026-01-02'", "1, false, '2026-01-02'")  # PostgreSQL's boolean
+    ours = {"ix_registrations_number_start", *(f"ix_registrations_flag_{flag}" for flag in FLAGS)}
+    with scratch.app_context():
+        upgrade(directory=directory, revision="0023")
+        with db.engine.begin() as conn:
+            conn.execute(db.text("INSERT INTO regions (code, name, level) VALUES ('19', 'Babel', 'province')"))
+            conn.execute(db.text("INSERT INTO users (id, username, full_name, role, active, password_hash, login_nonce,"
+                                 " created_at) VALUES (1, 'p', 'P', 'officer', true, 'x', 'n', '2026-01-01')"))
+            for n in (1, 2, 3):
+                conn.execute(db.text(registration.replace("'1903015508900001'", f"'19030155089{n:05d}'")),
+                             {"id": n, "number": f"BS-26{n:02d}-000001", "client": f"c{n}", "status": "pending"})
+            conn.execute(db.text("""UPDATE registrations SET flags = '["minor"]' WHERE id = 2"""))
+        upgrade(directory=directory, revision="0024")
+        assert ours <= {i["name"] for i in db.inspect(db.engine).get_indexes("registrations")}
+        with db.engine.begin() as conn:
+            conn.execute(db.text("SET LOCAL enable_seqscan = off"))  # three rows: make the planner show its index
+            conn.execute(db.text("SET LOCAL enable_bitmapscan = off"))  # (not the trigram one)
+            for condition, index, found in ((queue.flag_condition("minor"), "ix_registrations_flag_minor", [2]),
+                                            (queue.search_condition("bs-2602"), "ix_registrations_number_start", [2])):
+                query = db.select(Registration.id).where(condition)
+                sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+                assert index in " ".join(conn.exec_driver_sql("EXPLAIN " + sql, {}).scalars())
+                assert conn.execute(query).scalars().all() == found
+        downgrade(directory=directory, revision="0023")
+        assert not ours & {i["name"] for i in db.inspect(db.engine).get_indexes("registrations")}
+        assert db.session.execute(db.text("SELECT count(*) FROM registrations")).scalar() == 3
+        db.session.remove()
+        db.engine.dispose()

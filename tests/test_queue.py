@@ -24,6 +24,15 @@ def test_queue_filters_search_and_counts(app, officer, visit_id, coordinator):
     for typed in (siti, siti.lower(), f"  {siti} ", siti[-6:]):  # the whole number (any case) or a piece of it
         found = coordinator.get("/tinjau", query_string={"q": typed}).get_data(as_text=True)
         assert siti in found and budi not in found, typed
+    start = siti[:siti.rindex("-") + 3]  # the start of the number (BS-2611-00): no search of names for "BS"
+    absari = enroll(officer, visit_id, nik="1903011508900003", full_name="Absari", sex="M")
+    found = coordinator.get("/tinjau", query_string={"q": start.lower()}).get_data(as_text=True)
+    assert siti in found and budi in found and absari in found  # all three numbers begin so this month
+    found = coordinator.get("/tinjau", query_string={"q": siti[:siti.index("-") + 2]}).get_data(as_text=True)
+    assert siti in found and absari in found
+    letters = siti.split("-")[0]  # BS: in Absari's name, but a start of a number is looked for in numbers only
+    assert absari not in coordinator.get("/tinjau", query_string={"q": f"{letters}-1"}).get_data(as_text=True)
+    assert absari in coordinator.get("/tinjau", query_string={"q": letters}).get_data(as_text=True)  # a name
     for wildcard in ("%", "_", "BS-%"):
         assert siti not in coordinator.get("/tinjau", query_string={"q": wildcard}).get_data(as_text=True)
     today = local_today().isoformat()  # the WIB day the rows were made on (UTC is a day behind after 17:00)
@@ -109,6 +118,34 @@ def test_queue_pages_by_date_even_when_ids_disagree_and_dates_tie(app, users, co
     assert len(seen) == len(set(seen)) == 8
     oldest_first = numbers[:3] + numbers[3:7] + numbers[7:]  # ties: by id
     assert seen == (oldest_first if sort == "oldest" else oldest_first[::-1])
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("walk", [3, 1000])  # the first rows hold no page of matches (sorted from the index), or do
+def test_a_search_by_the_start_of_a_number_pages_by_date(app, users, coordinator, monkeypatch, sort, walk):
+    from datetime import timedelta
+
+    from outreach.models.types import utcnow
+    from outreach.review import views
+    from outreach.services import queue
+    monkeypatch.setattr(views, "PAGE", 2)
+    monkeypatch.setattr(queue, "WALK", walk)
+    now, made = utcnow(), []
+    # An old month and a new one; in each, numbers not quite in date order, and a tie.
+    for i, (period, minutes) in enumerate([("2510", 900), ("2510", 905), ("2510", 800), ("2510", 800), ("2611", 9),
+                                           ("2611", 10), ("2611", 5), ("2510", 700), ("2611", 1)]):
+        when = now - timedelta(minutes=minutes)
+        made += [(when, i, *bulk_rows(app, users["officer"], 1, start=i, created_at=when,
+                                      number=f"BS-{period}-{i:06d}"))]
+    for typed in ("BS-2510", "bs-2611-00", "BS-2611-000004"):
+        expected = [n for _w, _i, n in sorted(made, reverse=sort == "newest") if n.startswith(typed.upper())]
+        seen, url = [], f"/tinjau?status=all&sort={sort}&q={typed}"
+        while url:
+            page = coordinator.get(url).get_data(as_text=True)
+            seen += re.findall(r'data-number="(BS-\d{4}-\d{6})"', page)
+            following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+            url = html.unescape(following.group(1)) if following else None
+        assert seen == expected, typed
+
 
 
 # Bulk verify / mark submitted

@@ -8,16 +8,20 @@ status holds its (kecamatan, status) rows until its transaction commits, so a la
 transaction makes other moves in those kecamatan wait until it ends (seconds; a job, never a page).
 
 On PostgreSQL, migration 0021 also adds trigram indexes (pg_trgm) for the queue's searches by a piece of a name
-or number and by flag; SQLite has no such index type and scans. They are named in POSTGRES_ONLY, so that the
-comparison of models and migrations (migrations/env.py, tests/test_migrations.py) leaves them out.
+or number and by flag; SQLite has no such index type and scans. Migration 0024 adds a "C"-collated index on the
+number (the start of a number typed in the queue: an index range) and a partial index per flag. They are named
+in POSTGRES_ONLY, so that the comparison of models and migrations (migrations/env.py, tests/test_migrations.py)
+leaves them out.
 """
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from outreach.domain.codes import FLAGS
 from outreach.extensions import db
 
 POSTGRES_ONLY = frozenset({"ix_registrations_trgm_name", "ix_registrations_trgm_number",
-                           "ix_registrations_trgm_flags"})
+                           "ix_registrations_trgm_flags", "ix_registrations_number_start",
+                           *(f"ix_registrations_flag_{flag}" for flag in FLAGS)})  # migration 0024
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
