@@ -96,6 +96,7 @@ def make_users() -> None:
 def fill(rows: int) -> None:
     have = db.session.scalar(db.select(db.func.count()).select_from(Registration))
     if have >= rows:
+        renumber()  # a database loaded before numbers were counted per month
         return
     villages = [r.code for r in db.session.scalars(db.select(Region).where(Region.level == "village",
                                                                            Region.code.like("19.03.%")))]
@@ -114,11 +115,26 @@ def fill(rows: int) -> None:
         db.session.commit()
         db.session.execute(db.text("SET session_replication_role = replica"))
     db.session.execute(db.text("SET session_replication_role = DEFAULT"))
+    renumber()
     db.session.execute(db.text("DELETE FROM registration_counts"))
     db.session.execute(db.text("INSERT INTO registration_counts (kecamatan_code, status, n) SELECT kecamatan_code, "
                                "status, count(*) FROM registrations GROUP BY kecamatan_code, status"))
     db.session.commit()
     print(f"registrations: {rows - have:,} added in {time.perf_counter() - started:.0f} s")
+
+
+def renumber() -> None:
+    """Numbers as the app writes them (PREFIX-YYMM-NNNNNN, counted per month: a wide piece such as BS-2611-00
+    matches up to 10,000 of a month's rows), and each month's counter where the app would go on from."""
+    db.session.execute(db.text(
+        "UPDATE registrations r SET number = n.number FROM (SELECT id, left(number, 8) || lpad(row_number() OVER "
+        "(PARTITION BY left(number, 8) ORDER BY id)::text, 6, '0') AS number FROM registrations) n "
+        "WHERE r.id = n.id AND r.number <> n.number"))
+    db.session.execute(db.text(
+        "INSERT INTO number_sequences (period, last) SELECT substr(number, 4, 4), max(right(number, 6)::int) "
+        "FROM registrations GROUP BY 1 ON CONFLICT (period) DO UPDATE SET last = greatest(number_sequences.last, "
+        "excluded.last)"))
+    db.session.commit()
 
 
 def salt_of(registration_id: int) -> str:
