@@ -43,10 +43,10 @@ def free_port() -> int:
 class Server:
     """gunicorn as the README runs it, and one RQ worker; stopped on exit."""
 
-    def __init__(self, database: str, workers: int):
+    def __init__(self, database: str, workers: int, redis: str):
         self.port = free_port()
         self.env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": SECRET, "OUTREACH_ENV": "development",
-                    "JOBS_REDIS_URL": "redis://127.0.0.1:6379/13", "LOGIN_RATE_LIMIT": "100000 per minute",
+                    "JOBS_REDIS_URL": redis, "LOGIN_RATE_LIMIT": "100000 per minute",
                     "LOOKUP_RATE_LIMIT": "100000 per minute", "INSTANCE_PATH": f"/tmp/outreach-scale-{self.port}"}
         self.gunicorn = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--timeout", "30",
@@ -243,6 +243,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="the jobs' Redis (a db of your own)")
     parser.add_argument("--skip-throughput", action="store_true", help="only the pages, exports and the preview")
     options = parser.parse_args()
     global DATABASE_NAME
@@ -260,7 +261,7 @@ def main() -> None:
             Registration.status == "submitted", Registration.kecamatan_code == "19.03.01").limit(30_000)).all()
     print(f"{total:,} registrations; gunicorn {options.workers} sync workers; {os.cpu_count()} cores; "
           f"load {os.getloadavg()[0]:.1f}")
-    server = Server(options.database, options.workers)
+    server = Server(options.database, options.workers, options.redis)
     try:
         officers = [login(server.port, f"bench-petugas{i}") for i in range(16)]
         coord, _t = login(server.port, "bench-koord")
