@@ -11,7 +11,7 @@ import xlsxwriter
 
 from outreach.extensions import db
 from outreach.models import Programme, Registration, User
-from outreach.services import exports, jobs, programmes, queue
+from outreach.services import exports, exports_pg, jobs, programmes, queue
 from outreach.services.access import visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,10 +54,17 @@ def queue_export(job, report) -> dict:
     query = queue_query(job).order_by(None)
     report(0, count_of(query))
     cols = exports.columns()
-    getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
-    names = exports.names()
-    values = ([get(r, names) for get in getters] for r in pages(query))
-    n = write(job.id, [title for title, _code, _words in cols], values, fmt, report)
+    titles = [title for title, _code, _words in cols]
+    if fmt == "csv" and exports_pg.usable():  # the database writes the rows, the same bytes, several times faster
+        out = jobs.ChunkWriter(job.id, gzip=True)
+        out.write(exports.head(titles).encode("utf-8"))
+        n = exports_pg.write(out, query, report)
+        out.close()
+    else:
+        getters = [code if fmt == "csv" or words is None else words for _title, code, words in cols]
+        names = exports.names()
+        values = ([get(r, names) for get in getters] for r in pages(query))
+        n = write(job.id, titles, values, fmt, report)
     exports.record_rows(event, n)
     return {"rows": n}
 
@@ -88,9 +95,8 @@ def write(job_id: int, titles: list, values, fmt: str, report) -> int:
     out, n = jobs.ChunkWriter(job_id, gzip=fmt == "csv"), 0
     if fmt == "csv":
         buffer = io.StringIO()
+        buffer.write(exports.head(titles))
         writer = csv.writer(buffer)
-        buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-        writer.writerow(titles)
         for row in values:
             writer.writerow([exports.inert(value) for value in row])
             n += 1

@@ -138,6 +138,14 @@ def filename(name: str, fmt: str) -> str:
     return f"{name}-{local_now().strftime('%Y%m%d-%H%M')}.{fmt}"  # WIB, the time on the coordinator's wall
 
 
+def head(titles: list[str]) -> str:
+    """A CSV's first line: a BOM (Excel then reads the file as UTF-8), then the titles."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerow(titles)
+    return buffer.getvalue()
+
+
 def table(titles: list[str], values, fmt: str, name: str, done) -> Response:
     """A table (`titles`, then the rows `values` yields) as a streamed CSV or XLSX named `name`-<WIB time>;
     `done(n)` is called with the row count once the last row is written."""
@@ -150,9 +158,8 @@ def table(titles: list[str], values, fmt: str, name: str, done) -> Response:
     if fmt == "csv":
         def generate():
             buffer = io.StringIO()
+            buffer.write(head(titles))
             writer = csv.writer(buffer)
-            buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-            writer.writerow(titles)
             for row in values:
                 writer.writerow([inert(value) for value in row])
                 counted["n"] += 1
