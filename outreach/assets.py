@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, has_request_context, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 YEAR = 31536000
@@ -51,6 +51,7 @@ def scan(folder: str) -> dict[str, Asset]:
 
 def init_app(app) -> None:
     app.extensions["assets"] = scan(app.static_folder)
+    app.extensions["asset_urls"] = {}  # (script root, name) -> its address, as asset() builds them
     app.view_functions["static"] = serve  # the endpoint and its /static/<path> rule stay Flask's
     app.add_template_global(asset)
     app.after_request(compress)
@@ -60,7 +61,14 @@ def init_app(app) -> None:
 class Sessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, but a static file's answer carries no session: a cookie refreshed on it
     could be kept by a shared cache along with the `public` file and handed to the next officer, and its
-    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page)."""
+    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page).
+    A request without the cookie (a worker's phone on a status page) gets its empty session without the
+    signing serializer being built for nothing."""
+
+    def open_session(self, app, request):
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if request.endpoint != "static":
@@ -68,7 +76,18 @@ class Sessions(SecureCookieSessionInterface):
 
 
 def asset(name: str) -> str:
-    """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e."""
+    """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e. Built
+    once per file (and mount point): a page links several, and url_for takes longer than the lookup."""
+    if not has_request_context():
+        return address(name)
+    built = current_app.extensions["asset_urls"]
+    key = (request.script_root, name)
+    if key not in built:
+        built[key] = address(name)
+    return built[key]
+
+
+def address(name: str) -> str:
     found = current_app.extensions["assets"].get(name)
     if found is None:  # a typo shows as a 404 in the browser, not as a 500 for the whole page
         return url_for("static", filename=name)

@@ -41,6 +41,9 @@ def init_app(app) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+    # Templates get current_user as Flask-Login's proxy, not the user it would load for every page rendered: a
+    # page that never asks (a worker's status page) reads no session for it.
+    app.context_processor(lambda: {"current_user": current_user})
     warn_once_when_limits_fall_back(app)
 
 

@@ -20,6 +20,16 @@ def test_every_page_links_its_css_and_scripts_by_fingerprint(client, officer, vi
         assert linked and all(FINGERPRINT.match(url) for url in linked), (path, linked)
 
 
+def test_a_file_address_is_built_once_and_keeps_the_mount_point(app):
+    from flask import url_for
+    version = app.extensions["assets"]["site.css"].version
+    for root in ("", "/outreach", ""):  # served at the root, then behind a proxy's prefix: each its own address
+        with app.test_request_context(base_url=f"http://localhost{root}/"):
+            assert assets.asset("site.css") == url_for("static", filename="site.css", v=version)
+            assert assets.asset("site.css") == f"{root}/static/site.css?v={version}"
+            assert assets.asset("tidak-ada.css") == f"{root}/static/tidak-ada.css"
+
+
 def test_a_fingerprinted_file_is_kept_a_year_and_any_other_is_checked_again(app, client):
     version = app.extensions["assets"]["app.css"].version
     kept = client.get(f"/static/app.css?v={version}")
