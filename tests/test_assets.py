@@ -1,5 +1,6 @@
 """Fingerprinted static files kept a year, and compression that leaves streams, validators and /healthz alone."""
 import gzip
+import hashlib
 import json
 import re
 
@@ -127,3 +128,20 @@ def test_a_static_answer_carries_no_session_for_a_shared_cache_to_keep(app, clie
     assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers["Vary"]
     assert "Set-Cookie" in client.get("/").headers  # pages still refresh it
     assert client.get("/").status_code == 200  # and the officer is still logged in
+
+
+def test_a_stylesheet_is_served_without_its_comments(app, client):
+    from outreach import ROOT
+    source = (ROOT / "outreach" / "static" / "site.css").read_bytes()
+    served = client.get("/static/site.css").data
+    assert b"/*" in source and b"/*" not in served and served == assets.without_comments(source)
+    assert assets.without_comments(b'a{content:"/* kept */"}/* gone */b{}') == b'a{content:"/* kept */"}b{}'
+    assert app.extensions["assets"]["site.css"].version == hashlib.sha256(served).hexdigest()[:10]
+
+
+def test_the_service_worker_is_compressed_once_at_the_strongest_setting(client):
+    plain = client.get("/sw.js").data
+    br = client.get("/sw.js", headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br" and brotli.decompress(br.data) == plain
+    assert len(br.data) == len(brotli.compress(plain, quality=11))
+    assert client.get("/sw.js", headers={"Accept-Encoding": "br"}).data == br.data
