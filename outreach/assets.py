@@ -68,7 +68,7 @@ def codings(data: bytes) -> dict:
 
 def init_app(app) -> None:
     app.extensions["assets"] = scan(app.static_folder)
-    app.extensions["asset_urls"] = {}  # (script root, name) -> its address, as asset() builds them
+    app.extensions["asset_urls"] = {}  # (script root, name, version) -> its address, as asset() builds them
     app.view_functions["static"] = serve  # the endpoint and its /static/<path> rule stay Flask's
     app.add_template_global(asset)
     app.after_request(compress)
@@ -94,21 +94,16 @@ class Sessions(SecureCookieSessionInterface):
 
 def asset(name: str) -> str:
     """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e. Built
-    once per file (and mount point): a page links several, and url_for takes longer than the lookup."""
-    if not has_request_context():
-        return address(name)
-    built = current_app.extensions["asset_urls"]
-    key = (request.script_root, name)
-    if key not in built:
-        built[key] = address(name)
-    return built[key]
-
-
-def address(name: str) -> str:
+    once per file, version and mount point: a page links several, and url_for takes longer than the lookup."""
     found = current_app.extensions["assets"].get(name)
     if found is None:  # a typo shows as a 404 in the browser, not as a 500 for the whole page
         return url_for("static", filename=name)
-    return url_for("static", filename=name, v=found.version)
+    if not has_request_context():
+        return url_for("static", filename=name, v=found.version)
+    built, key = current_app.extensions["asset_urls"], (request.script_root, name, found.version)
+    if key not in built:
+        built[key] = url_for("static", filename=name, v=found.version)
+    return built[key]
 
 
 def chosen(offered) -> str:

@@ -29,6 +29,13 @@ def test_a_file_address_is_built_once_and_keeps_the_mount_point(app):
             assert assets.asset("site.css") == url_for("static", filename="site.css", v=version)
             assert assets.asset("site.css") == f"{root}/static/site.css?v={version}"
             assert assets.asset("tidak-ada.css") == f"{root}/static/tidak-ada.css"
+    css = app.extensions["assets"]["site.css"]
+    app.extensions["assets"]["site.css"] = assets.Asset("0123456789", css.mimetype, css.bodies)  # a new release
+    try:
+        with app.test_request_context():
+            assert assets.asset("site.css") == "/static/site.css?v=0123456789"
+    finally:
+        app.extensions["assets"]["site.css"] = css
 
 
 def test_a_fingerprinted_file_is_kept_a_year_and_any_other_is_checked_again(app, client):
@@ -139,9 +146,14 @@ def test_a_stylesheet_is_served_without_its_comments(app, client):
     assert app.extensions["assets"]["site.css"].version == hashlib.sha256(served).hexdigest()[:10]
 
 
-def test_the_service_worker_is_compressed_once_at_the_strongest_setting(client):
+def test_the_service_worker_is_compressed_once_at_the_strongest_setting_and_again_after_a_release(client,
+                                                                                                   monkeypatch):
     plain = client.get("/sw.js").data
     br = client.get("/sw.js", headers={"Accept-Encoding": "br"})
     assert br.headers["Content-Encoding"] == "br" and brotli.decompress(br.data) == plain
     assert len(br.data) == len(brotli.compress(plain, quality=11))
     assert client.get("/sw.js", headers={"Accept-Encoding": "br"}).data == br.data
+    from outreach.offline import views
+    monkeypatch.setattr(views, "shell_version", lambda assets: "0123456789ab")  # a new release
+    after = brotli.decompress(client.get("/sw.js", headers={"Accept-Encoding": "br"}).data)
+    assert b'"version": "0123456789ab"' in after and after == client.get("/sw.js").data

@@ -8,7 +8,7 @@ blueprint's /outbox/perbaiki.
 import hashlib
 import json
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from outreach import district
@@ -27,12 +27,13 @@ def shell_version(assets: dict) -> str:
 
 @bp.get("/sw.js")
 def service_worker():
-    # The same for every request of this app (its settings and fingerprints): written and compressed once,
-    # at the strongest settings, like a static file (a tenth smaller than compressing it for each answer).
-    built = current_app.extensions.setdefault("service_worker", {})
-    if request.script_root not in built:
-        built[request.script_root] = codings(script().encode("utf-8"))
-    return respond(built[request.script_root], "application/javascript",
+    # The same script until a release (its settings and fingerprints): compressed once, at the strongest
+    # settings, like a static file (a tenth smaller than compressing it for each answer).
+    body = script().encode("utf-8")
+    built = current_app.extensions.get("service_worker")
+    if built is None or built[0] != body:
+        built = current_app.extensions["service_worker"] = (body, codings(body))
+    return respond(built[1], "application/javascript",
                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
