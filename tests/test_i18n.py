@@ -157,8 +157,9 @@ def test_dates_read_as_babel_writes_them(app, locale):
             assert i18n.long_date(day) == format_date(day, "d MMMM y", locale=locale)
             assert labels.month_year((2026, month)) == format_date(day, "MMMM y", locale=locale)
             assert labels.month_year((2026, month), short=True) == format_date(day, "MMM y", locale=locale)
-        assert labels.months_text((2026, 11), (2026, 12)) == " – ".join(
-            (format_date(date(2026, 11, 1), "MMMM", locale=locale), format_date(date(2026, 12, 1), "MMMM y", locale=locale)))
+        november, december = format_date(date(2026, 11, 1), "MMMM", locale=locale), format_date(
+            date(2026, 12, 1), "MMMM y", locale=locale)
+        assert labels.months_text((2026, 11), (2026, 12)) == f"{november} – {december}"
         # A moment reads as its WIB day: 17:30 UTC on 14 August is already the 15th in Toboali.
         assert i18n.long_date(datetime(2026, 8, 14, 17, 30, tzinfo=timezone.utc)).startswith("15 ")
         assert i18n.long_date(None) == ""
