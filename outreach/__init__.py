@@ -36,7 +36,7 @@ def create_app(config: dict | None = None):
     limiter.init_app(app)  # before CSRF, so that floods are limited even without a token
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    login.init_app(app)
+    login.init_app(app, add_context_processor=False)  # security.py gives templates the user, lazily
     inputs.init_app(app)  # before the blueprints: their <int:…> routes use its bounded converter
 
     from outreach.admin.views import bp as admin_bp

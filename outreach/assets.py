@@ -10,11 +10,12 @@ here once, at their strongest settings, not per request. HTML and JSON answers a
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, has_request_context, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 YEAR = 31536000
@@ -40,17 +41,34 @@ def scan(folder: str) -> dict[str, Asset]:
     root = Path(folder)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         data = path.read_bytes()
-        bodies = {"identity": data}
-        if path.suffix in TEXT_FILES and len(data) >= MIN_SIZE:
-            bodies["gzip"] = gzip.compress(data, 9, mtime=0)  # mtime 0: the same bytes on every server
-            bodies["br"] = brotli.compress(data, quality=11)
+        if path.suffix == ".css":
+            data = without_comments(data)
+        bodies = codings(data) if path.suffix in TEXT_FILES else {"identity": data}
         mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         found[path.relative_to(root).as_posix()] = Asset(hashlib.sha256(data).hexdigest()[:10], mimetype, bodies)
     return found
 
 
+CSS_COMMENT = re.compile(rb"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|/\*.*?\*/""", re.S)
+
+
+def without_comments(css: bytes) -> bytes:
+    """A stylesheet as browsers read it, its comments (written for us, a third of its compressed size) left
+    out; a string that holds "/*" is kept whole."""
+    return CSS_COMMENT.sub(lambda m: m.group(1) or b"", css)
+
+
+def codings(data: bytes) -> dict:
+    """A text's bodies by coding: as it is, and gzip and brotli at their strongest settings (made once)."""
+    if len(data) < MIN_SIZE:
+        return {"identity": data}
+    # mtime 0: the same bytes on every server
+    return {"identity": data, "gzip": gzip.compress(data, 9, mtime=0), "br": brotli.compress(data, quality=11)}
+
+
 def init_app(app) -> None:
     app.extensions["assets"] = scan(app.static_folder)
+    app.extensions["asset_urls"] = {}  # (script root, name, version) -> its address, as asset() builds them
     app.view_functions["static"] = serve  # the endpoint and its /static/<path> rule stay Flask's
     app.add_template_global(asset)
     app.after_request(compress)
@@ -60,7 +78,14 @@ def init_app(app) -> None:
 class Sessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, but a static file's answer carries no session: a cookie refreshed on it
     could be kept by a shared cache along with the `public` file and handed to the next officer, and its
-    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page)."""
+    `Vary: Cookie` would make a browser fetch the file again each time the cookie changes (every page).
+    A request without the cookie (a worker's phone on a status page) gets its empty session without the
+    signing serializer being built for nothing."""
+
+    def open_session(self, app, request):
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if request.endpoint != "static":
@@ -68,11 +93,17 @@ class Sessions(SecureCookieSessionInterface):
 
 
 def asset(name: str) -> str:
-    """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e."""
+    """The fingerprinted address of a static file: asset('app.css') -> /static/app.css?v=1a2b3c4d5e. Built
+    once per file, version and mount point: a page links several, and url_for takes longer than the lookup."""
     found = current_app.extensions["assets"].get(name)
     if found is None:  # a typo shows as a 404 in the browser, not as a 500 for the whole page
         return url_for("static", filename=name)
-    return url_for("static", filename=name, v=found.version)
+    if not has_request_context():
+        return url_for("static", filename=name, v=found.version)
+    built, key = current_app.extensions["asset_urls"], (request.script_root, name, found.version)
+    if key not in built:
+        built[key] = url_for("static", filename=name, v=found.version)
+    return built[key]
 
 
 def chosen(offered) -> str:
@@ -82,16 +113,23 @@ def chosen(offered) -> str:
     return best if best and accepted.quality(best) > 0 else "identity"
 
 
+def respond(bodies: dict, mimetype: str, **options) -> Response:
+    """An answer in the best of `bodies` (codings()) that the request accepts."""
+    coding = chosen(bodies)
+    response = Response(bodies[coding], mimetype=mimetype, **options)
+    if coding != "identity":
+        response.headers["Content-Encoding"] = coding
+    if len(bodies) > 1:
+        response.vary.add("Accept-Encoding")
+    return response
+
+
 def serve(filename: str):
     found = current_app.extensions["assets"].get(filename)
     if found is None:  # a file added after start (or none at all: 404)
         return current_app.send_static_file(filename)
-    coding = chosen(found.bodies)
-    response = Response(found.bodies[coding], mimetype=found.mimetype)
-    if coding != "identity":
-        response.headers["Content-Encoding"] = coding
-    if len(found.bodies) > 1:
-        response.vary.add("Accept-Encoding")
+    response = respond(found.bodies, found.mimetype)
+    coding = response.headers.get("Content-Encoding", "identity")
     response.set_etag(f"{found.version}-{coding}")  # each coding its own validator (RFC 9110 8.8.3)
     response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == found.version else "no-cache"
     return response.make_conditional(request)

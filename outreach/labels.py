@@ -1,13 +1,12 @@
 """The words for the codes people read (statuses, flags, reasons, payers, occupations...), in the active
 language, and the consent text. The codes themselves are domain data (outreach/domain/); a test checks that
 every code has its words here. Registered once by the factory as the templates' `labels`."""
-from datetime import date
 
-from flask_babel import LazyString, format_date, get_locale, ngettext
+from flask_babel import LazyString, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from outreach import district
+from outreach import district, i18n
 from outreach.domain.contribution import parse_month, schedule
 from outreach.domain.money import format_rupiah
 
@@ -319,7 +318,7 @@ def paid_ahead(n: int) -> str:
 
 def month_year(month: tuple[int, int], short: bool = False) -> str:
     """(2026, 12) as "Desember 2026" (short: "Des 2026")."""
-    return format_date(date(month[0], month[1], 1), "MMM y" if short else "MMMM y")
+    return f"{i18n.month_name(month[1], short)} {month[0]}"
 
 
 def schedule_lines(stored: dict | None, short: bool = False) -> list[dict]:
@@ -338,7 +337,7 @@ def months_text(first: tuple[int, int], last: tuple[int, int], short: bool = Fal
     if first == last:
         return month_year(first, short)
     if first[0] == last[0]:
-        return f"{format_date(date(first[0], first[1], 1), 'MMM' if short else 'MMMM')} – {month_year(last, short)}"
+        return f"{i18n.month_name(first[1], short)} – {month_year(last, short)}"
     return f"{month_year(first, short)} – {month_year(last, short)}"
 
 
@@ -360,7 +359,7 @@ def contribution_words(periods, longest: int) -> dict:
     return {
         "paidAhead": {n: paid_ahead(n) for n in periods},
         "months": {n: month_count(n) for n in range(1, longest + 1)},
-        "monthNames": [format_date(date(2000, m, 1), "MMMM") for m in range(1, 13)],
+        "monthNames": [i18n.month_name(m) for m in range(1, 13)],
         "discountEnd": discount_end("%(month)s", "%(amount)s"),
     }
 

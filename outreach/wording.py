@@ -4,10 +4,10 @@ active language, region codes become names, user ids become names. Templates get
 `audit_details` as filters (init_app)."""
 from datetime import date
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from outreach import labels
+from outreach import i18n, labels
 from outreach.domain import followup
 from outreach.domain.clock import local_today
 from outreach.domain.money import format_rupiah
@@ -48,7 +48,7 @@ def worded(name: str, value) -> str:
         return format_rupiah(value, str(get_locale()))
     if name in ("birth_date", "date_from", "date_to"):
         try:
-            return format_date(date.fromisoformat(str(value)), "d MMMM y")
+            return long_date(date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
     if name in PLACES:
@@ -86,8 +86,7 @@ FILTERS = {
 }
 
 
-def long_date(day: date) -> str:
-    return format_date(day, "d MMMM y")
+long_date = i18n.long_date  # "d MMMM y"
 
 
 def protection_text(p: Protection) -> str:

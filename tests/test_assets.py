@@ -1,5 +1,6 @@
 """Fingerprinted static files kept a year, and compression that leaves streams, validators and /healthz alone."""
 import gzip
+import hashlib
 import json
 import re
 
@@ -18,6 +19,23 @@ def test_every_page_links_its_css_and_scripts_by_fingerprint(client, officer, vi
     for path in ("/", f"/kunjungan/{visit_id}/daftar", "/outbox", "/luring"):
         linked = LINKED.findall(client.get(path).get_data(as_text=True))
         assert linked and all(FINGERPRINT.match(url) for url in linked), (path, linked)
+
+
+def test_a_file_address_is_built_once_and_keeps_the_mount_point(app):
+    from flask import url_for
+    version = app.extensions["assets"]["site.css"].version
+    for root in ("", "/outreach", ""):  # served at the root, then behind a proxy's prefix: each its own address
+        with app.test_request_context(base_url=f"http://localhost{root}/"):
+            assert assets.asset("site.css") == url_for("static", filename="site.css", v=version)
+            assert assets.asset("site.css") == f"{root}/static/site.css?v={version}"
+            assert assets.asset("tidak-ada.css") == f"{root}/static/tidak-ada.css"
+    css = app.extensions["assets"]["site.css"]
+    app.extensions["assets"]["site.css"] = assets.Asset("0123456789", css.mimetype, css.bodies)  # a new release
+    try:
+        with app.test_request_context():
+            assert assets.asset("site.css") == "/static/site.css?v=0123456789"
+    finally:
+        app.extensions["assets"]["site.css"] = css
 
 
 def test_a_fingerprinted_file_is_kept_a_year_and_any_other_is_checked_again(app, client):
@@ -117,3 +135,25 @@ def test_a_static_answer_carries_no_session_for_a_shared_cache_to_keep(app, clie
     assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers["Vary"]
     assert "Set-Cookie" in client.get("/").headers  # pages still refresh it
     assert client.get("/").status_code == 200  # and the officer is still logged in
+
+
+def test_a_stylesheet_is_served_without_its_comments(app, client):
+    from outreach import ROOT
+    source = (ROOT / "outreach" / "static" / "site.css").read_bytes()
+    served = client.get("/static/site.css").data
+    assert b"/*" in source and b"/*" not in served and served == assets.without_comments(source)
+    assert assets.without_comments(b'a{content:"/* kept */"}/* gone */b{}') == b'a{content:"/* kept */"}b{}'
+    assert app.extensions["assets"]["site.css"].version == hashlib.sha256(served).hexdigest()[:10]
+
+
+def test_the_service_worker_is_compressed_once_at_the_strongest_setting_and_again_after_a_release(client,
+                                                                                                   monkeypatch):
+    plain = client.get("/sw.js").data
+    br = client.get("/sw.js", headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br" and brotli.decompress(br.data) == plain
+    assert len(br.data) == len(brotli.compress(plain, quality=11))
+    assert client.get("/sw.js", headers={"Accept-Encoding": "br"}).data == br.data
+    from outreach.offline import views
+    monkeypatch.setattr(views, "shell_version", lambda assets: "0123456789ab")  # a new release
+    after = brotli.decompress(client.get("/sw.js", headers={"Accept-Encoding": "br"}).data)
+    assert b'"version": "0123456789ab"' in after and after == client.get("/sw.js").data

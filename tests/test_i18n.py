@@ -141,3 +141,42 @@ def test_rupiah_filter_follows_the_request_locale(app):
         assert app.jinja_env.filters["rupiah"](16800) == "Rp16,800"
     with app.test_request_context():
         assert app.jinja_env.filters["rupiah"](16800) == "Rp16.800"
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_dates_read_as_babel_writes_them(app, locale):
+    """The month names are read once per locale (outreach/i18n.py); the words are Babel's own."""
+    from datetime import datetime, timezone
+
+    from babel.dates import format_date
+
+    from outreach import i18n, labels
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        for month in range(1, 13):
+            day = date(2026, month, 9)
+            assert i18n.long_date(day) == format_date(day, "d MMMM y", locale=locale)
+            assert labels.month_year((2026, month)) == format_date(day, "MMMM y", locale=locale)
+            assert labels.month_year((2026, month), short=True) == format_date(day, "MMM y", locale=locale)
+        november, december = format_date(date(2026, 11, 1), "MMMM", locale=locale), format_date(
+            date(2026, 12, 1), "MMMM y", locale=locale)
+        assert labels.months_text((2026, 11), (2026, 12)) == f"{november} – {december}"
+        # A moment reads as its WIB day: 17:30 UTC on 14 August is already the 15th in Toboali.
+        assert i18n.long_date(datetime(2026, 8, 14, 17, 30, tzinfo=timezone.utc)).startswith("15 ")
+        assert i18n.long_date(None) == ""
+
+
+def test_template_gettext_escapes_what_it_is_given(app):
+    from flask import render_template_string
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        page = render_template_string('{{ _("Pendaftaran %(number)s", number=n) }}|{{ _("Cek status") }}|'
+                                      '{{ ngettext("%(num)s bulan", "%(num)s bulan", 3) }}', n="<b>BS-1</b>")
+    assert page == "Registration &lt;b&gt;BS-1&lt;/b&gt;|Check status|3 months"
+    with app.test_request_context():  # a doubled % is a literal one, as in Jinja's own newstyle gettext
+        assert render_template_string("{{ _('%%(n)s dipilih') }}") == "%(n)s dipilih"
+
+
+@pytest.mark.parametrize("locale", ["id", "en", "fr", "hi"])
+def test_rupiah_groups_as_babel_does(locale):
+    from babel.numbers import format_decimal
+    for amount in (0, 7, 999, 1000, 16_800, 999_999, 1_000_000, 123_456_789_012):
+        assert format_rupiah(amount, locale) == "Rp" + format_decimal(amount, format="#,##0", locale=locale)

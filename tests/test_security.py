@@ -7,14 +7,23 @@ from outreach.config import database_url, from_env, secret_key
 from tests.conftest import make_app
 
 
-@pytest.mark.parametrize("path", ["/masuk", "/tidak-ada", "/healthz", "/static/app.css"])
+@pytest.mark.parametrize("path", ["/masuk", "/tidak-ada", "/healthz", "/sw.js", "/manifest.webmanifest",
+                                  "/static/tidak-ada.css"])
 def test_security_headers_on_every_response(client, path):
     headers = client.get(path).headers
     csp = headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Referrer-Policy"] == "same-origin" and headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/static/app.css", "/static/js/forms.js", "/static/icons/icon-192.png"])
+def test_a_stylesheet_script_or_image_is_never_sniffed_and_carries_no_page_headers(client, path):
+    """The page's CSP governs what it loads; a stylesheet, script or PNG is no document to frame or to police."""
+    headers = client.get(path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert not {"Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"} & set(headers.keys())
 
 
 def test_pages_carry_no_inline_script_and_nothing_from_other_hosts(client):

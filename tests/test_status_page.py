@@ -7,6 +7,7 @@ import pytest
 from outreach.extensions import db
 from outreach.models import User
 from tests.test_receipts import number, status_path  # noqa: F401  (the fixture and the helper)
+from tests.test_status_protection import counted
 
 
 def test_the_status_page_speaks_indonesian_on_an_english_phone(app, client, number):
@@ -37,14 +38,37 @@ def test_the_contact_falls_back_to_a_coordinator_of_the_kecamatan_then_the_offic
         app.config["OFFICE_PHONE"] = ""
     assert "Pemerintah Kabupaten Bangka Selatan" in page and 'href="tel:0717-123456"' in page
 
-    # No number anywhere: still a way to reach someone, never just the regency's name.
-    contact = re.search(r"<dd data-contact>(.*?)</dd>", stranger.get(path).get_data(as_text=True), re.S)[1]
+    # No number anywhere: still a way to reach someone, never just the regency's name; the fallbacks are read
+    # with the page, in its one query.
+    with counted(app) as queries:
+        contact = re.search(r"<dd data-contact>(.*?)</dd>", stranger.get(path).get_data(as_text=True), re.S)[1]
     assert "Belum ada nomor telepon" in contact and "Kantor Camat Toboali" in contact
+    assert len(queries) == 1, queries
     app.config["OFFICE_ADDRESS"] = "Dinas Tenaga Kerja, Jl. Jenderal Sudirman, Toboali"
     try:
         assert "Dinas Tenaga Kerja, Jl. Jenderal Sudirman" in stranger.get(path).get_data(as_text=True)
     finally:
         app.config["OFFICE_ADDRESS"] = ""
+
+
+def test_the_first_coordinator_with_a_number_is_the_one_named(app, client, number, make_user):
+    path = status_path(client, number)
+    for name, phone, active, kecamatan in (("Koord Lama", "+6281300000001", False, "19.03.01"),
+                                           ("Koord Lain", "+6281300000002", True, "19.03.02"),
+                                           ("Koord Dua", "+6281300000003", True, "19.03.01"),
+                                           ("Koord Tiga", "+6281300000004", True, "19.03.01")):
+        make_user(name.lower().replace(" ", ""), "coordinator", kecamatan=kecamatan, full_name=name, phone=phone,
+                  active=active)
+    contact = re.search(r"<dd data-contact>(.*?)</dd>", app.test_client().get(path).get_data(as_text=True), re.S)[1]
+    assert "Koord Dua" in contact and "+6281300000003" in contact  # not the inactive one, nor another kecamatan's
+
+
+def test_a_signed_in_officer_reads_a_status_page_in_their_own_language(app, client, number):
+    path = status_path(client, number)
+    client.get("/bahasa/en?next=/")  # saved on the officer's account
+    client.delete_cookie("lang")
+    assert "Registered, awaiting verification" in client.get(path).get_data(as_text=True)
+    assert "Terdaftar, menunggu verifikasi" in app.test_client().get(path).get_data(as_text=True)
 
 
 def test_the_element_the_readme_names_carries_the_status(app, client, number):

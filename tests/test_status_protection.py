@@ -83,7 +83,7 @@ def test_each_state_reads_with_its_date_and_nothing_private(app, users, i):
         assert private not in page, private
     css = (ROOT / "outreach" / "static" / "site.css").stat().st_size
     assert len(response.get_data()) + css <= 15 * 1024
-    assert len(queries) <= 3, " | ".join(" ".join(q.split())[-120:] for q in queries)  # the receipt with its registration, and the ledger
+    assert len(queries) == 1, " | ".join(" ".join(q.split())[-120:] for q in queries)  # ledger and contact included
 
 
 def test_without_a_kpj_the_page_keeps_the_workflow_status(app, users, number, client):

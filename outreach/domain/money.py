@@ -1,14 +1,21 @@
 """Rupiah amounts: integers, formatted the Indonesian way ("Rp16.800") in any locale's separators."""
 import re
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel.numbers import get_group_symbol
+
+
+@cache
+def group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
 
 
 def format_rupiah(amount: int, locale: str = "id") -> str:
+    """Babel's "#,##0" in the locale's separator, without Babel parsing the pattern again for every amount."""
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError("Rupiah amounts are whole integers")
     sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{format_decimal(abs(amount), format='#,##0', locale=locale)}"
+    return f"{sign}Rp{abs(amount):,}".replace(",", group_symbol(locale))
 
 
 def parse_rupiah(raw: str | int | None) -> int | None:

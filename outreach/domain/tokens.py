@@ -10,6 +10,7 @@ Changing RECEIPT_KEY (or SECRET_KEY when RECEIPT_KEY is unset) invalidates every
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 TOKEN_BYTES = 24
@@ -28,5 +29,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # base64url of TOKEN_BYTES
+
+
 def looks_like_token(token: str) -> bool:
-    return len(token) == 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in token)
+    return TOKEN.fullmatch(token) is not None

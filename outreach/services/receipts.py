@@ -57,13 +57,6 @@ def token_of(receipt: Receipt) -> str:
     return tokens.derive_token(receipt_key(), receipt.salt)
 
 
-def find(token: str, *options) -> Receipt | None:
-    """The receipt of a token; `options`: what to load with it in the same query (the status page's joins)."""
-    if not tokens.looks_like_token(token):
-        return None
-    return db.session.scalar(db.select(Receipt).where(Receipt.token_hash == tokens.token_hash(token)).options(*options))
-
-
 def public_url(endpoint: str, **values) -> str:
     """An absolute URL on the public address (PUBLIC_BASE_URL), else on the request's host."""
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")

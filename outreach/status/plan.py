@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from outreach.domain import contribution, followup
-from outreach.models import Registration
 from outreach.services import tariff
 
 
@@ -26,13 +25,14 @@ class Plan:
         return bool(self.runs) and self.runs[-1].amount != self.due.monthly_after
 
 
-def plan(r: Registration, today: date) -> Plan:
+def plan(r, today: date) -> Plan:
+    """`r`: the page's row (status/query.py), its programme's columns beside the registration's."""
     payer = until = None
     paying = False
     paid_through = r.paid_through
-    if r.programme is not None:
-        payer = r.programme.funder_name or r.programme.name
-        until = followup.programme_end(r.programme.first_month, r.programme.months)
+    if r.programme_id is not None:
+        payer = r.programme_funder_name or r.programme_name
+        until = followup.programme_end(r.programme_first_month, r.programme_months)
         paying = until >= today
         if paying:  # the worker's own bill starts the month after the programme's last
             paid_through = max(paid_through or until, until)

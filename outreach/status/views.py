@@ -12,14 +12,16 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from outreach import district
+from outreach.domain import protection as cover
 from outreach.domain.clock import local_today
 from outreach.domain.dates import parse_date
 from outreach.domain.numbers import read_number
 from outreach.domain.masking import mask_name
 from outreach.extensions import csrf, db, limiter
-from outreach.models import Receipt, Region, Registration, User
+from outreach.models import Registration
 from outreach.labels import reason_for_worker
 from outreach.services import payments, receipts
+from outreach.status import query
 from outreach.status.plan import plan
 
 bp = Blueprint("status", __name__)
@@ -34,33 +36,29 @@ def private(response):
     return response
 
 
-def contact(r: Registration) -> tuple[str | None, str | None, str | None]:
+def contact(r) -> tuple[str | None, str | None, str | None]:
     """Who the worker can call: the officer, else a coordinator of the kecamatan, else the office; with no
-    number anywhere, where to go instead (OFFICE_ADDRESS, else the kecamatan's office): (name, phone, place)."""
-    if r.officer.phone:
-        return r.officer.full_name, r.officer.phone, None
-    coordinator = db.session.scalar(
-        db.select(User).where(User.role == "coordinator", User.active, User.kecamatan_code == r.kecamatan_code,
-                              User.phone.is_not(None)).order_by(User.id).limit(1))
-    if coordinator:
-        return coordinator.full_name, coordinator.phone, None
+    number anywhere, where to go instead (OFFICE_ADDRESS, else the kecamatan's office): (name, phone, place).
+    `r`: the page's row, which carries them all (status/query.py)."""
+    if r.officer_phone:
+        return r.officer_name, r.officer_phone, None
+    if r.coordinator_phone is not None:  # the first coordinator with a number
+        return r.coordinator_name, r.coordinator_phone, None
     if current_app.config["OFFICE_PHONE"]:
         return current_app.config["OFFICE_NAME"], current_app.config["OFFICE_PHONE"], None
-    kecamatan = db.session.get(Region, r.kecamatan_code)
-    place = current_app.config["OFFICE_ADDRESS"] or _("Kantor Camat %(name)s", name=kecamatan.name if kecamatan else "")
+    place = current_app.config["OFFICE_ADDRESS"] or _("Kantor Camat %(name)s", name=r.kecamatan_name or "")
     return None, None, place
 
 
 @bp.get("/s/<token>")
 def show(token: str):
-    # One query for the receipt and all the page shows of the registration, one for its ledger (a hot path).
-    receipt = receipts.find(token, db.joinedload(Receipt.registration).options(
-        db.joinedload(Registration.officer), db.joinedload(Registration.village),
-        db.joinedload(Registration.programme)))
-    if receipt is None or receipt.replaced_at is not None:
-        return render_template("status/missing.html", replaced=receipt is not None), 404
-    r = receipt.registration
-    if r.erased:  # its hash was kept for this answer alone: nothing else of the person is left to show
+    r = query.find(token)  # one query for all the page shows, contact and ledger included (a hot path)
+    # Its read-only transaction ends with a COMMIT: the pool's ROLLBACK would make psycopg drop the connection's
+    # prepared statements, and PostgreSQL would plan this query again for every view (status/query.py).
+    db.session.commit()
+    if r is None or r.replaced:
+        return render_template("status/missing.html", replaced=r is not None), 404
+    if r.status == "erased":  # its hash was kept for this answer alone: nothing else of the person is left to show
         return render_template("status/missing.html", erased=True), 410
     contact_name, contact_phone, contact_place = contact(r)
     # Returned or rejected: only the reason *category* (a fixed, translated sentence) and what to do next.
@@ -70,7 +68,7 @@ def show(token: str):
     reason = reason_for_worker(r.status, r.reason)
     today = local_today()
     # The ledger, not paid_through alone: a gap between payments is a month unprotected.
-    protection = payments.protection_of(r, today) if payments.has_kpj(r) else None
+    protection = cover.protection(True, query.paid_months(r), today) if payments.has_kpj(r) else None
     return render_template(
         "status/show.html", r=r, masked_name=mask_name(r.full_name), steps=STEPS, reason=reason,
         protection=protection, plan=plan(r, today),
