@@ -281,22 +281,34 @@ def check_programme(c: Checked, raw, today: date, exclude_id: int | None, curren
         values["programme_id"] = programme_id
 
 
-def live(query, exclude_id):
-    query = query.where(Registration.status != "rejected")
-    return query.where(Registration.id != exclude_id) if exclude_id else query
+# A live registration is any but a rejected one: one per NIK (the unique index uq_registrations_live_nik). Both
+# look-ups are built once (building a statement costs about as much CPU as running it, and every registration
+# runs them), with 'rejected' written out so that PostgreSQL may plan them once and still use that partial index.
+# :exclude is the registration being corrected; ids start at 1, so 0 excludes none.
+LIVE = (Registration.status != db.literal_column("'rejected'"), Registration.id != db.bindparam("exclude"))
+NIK_HOLDER = db.select(Registration.id).where(Registration.nik == db.bindparam("nik"), *LIVE)
+SAME_PERSON = db.select(Registration.id).where(
+    Registration.name_key == db.bindparam("name_key"), Registration.birth_date == db.bindparam("birth_date"),
+    Registration.village_code == db.bindparam("village_code"), Registration.nik != db.bindparam("nik"), *LIVE).limit(1)
+
+
+def nik_holder(nik: str, exclude_id: int | None = None) -> Registration | None:
+    """The live registration holding this NIK, other than `exclude_id`; loaded whole only when there is one."""
+    found = db.session.scalar(NIK_HOLDER, {"nik": nik, "exclude": exclude_id or 0})
+    return db.session.get(Registration, found) if found else None
 
 
 def find_duplicates(c: Checked, exclude_id: int | None) -> None:
     v = c.values
-    if v.get("nik"):
-        c.duplicate = db.session.scalar(live(db.select(Registration).where(Registration.nik == v["nik"]), exclude_id))
-        if c.duplicate:
-            c.errors["nik"].append(duplicate_message(c.duplicate))
-    if v.get("full_name") and v.get("birth_date") and v.get("village_code") and v.get("nik"):
-        same_person = live(db.select(Registration.id).where(
-            Registration.name_key == name_key(v["full_name"]), Registration.birth_date == v["birth_date"],
-            Registration.village_code == v["village_code"], Registration.nik != v["nik"]), exclude_id)
-        if db.session.scalar(same_person.limit(1)):
+    if not v.get("nik"):
+        return
+    c.duplicate = nik_holder(v["nik"], exclude_id)
+    if c.duplicate:
+        c.errors["nik"].append(duplicate_message(c.duplicate))
+    if v.get("full_name") and v.get("birth_date") and v.get("village_code"):
+        keys = {"name_key": name_key(v["full_name"]), "birth_date": v["birth_date"], "village_code": v["village_code"],
+                "nik": v["nik"], "exclude": exclude_id or 0}
+        if db.session.scalar(SAME_PERSON, keys):
             c.flags.append("probable_duplicate")
 
 
