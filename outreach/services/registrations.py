@@ -21,7 +21,7 @@ from outreach.domain.numbers import format_number
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
 from outreach.labels import CONSENT_VERSION
-from outreach.models import AuditEvent, Receipt, Registration, RegistrationEvent, Visit
+from outreach.models import AuditEvent, Registration, RegistrationEvent, Visit
 from outreach.models.types import utcnow
 from outreach.services import programmes, receipts, review, tariff
 from outreach.services.checks import FIELDS, Checked, check, duplicate_message, is_whole, nik_holder
@@ -39,7 +39,7 @@ class Outcome:
     registration: Registration | None = None
     checked: Checked | None = None
     changes: dict | None = None  # a correction's fields: [before, after]
-    receipt: Receipt | None = None  # created: its first receipt, for the answer's status link
+    token: str | None = None  # created: its first receipt's, for the answer's status link
 
 
 def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=None,
@@ -73,7 +73,7 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
     except ClientIdTaken:
         return Outcome("client_id_taken")
     return Outcome("created" if created else "saved", registration, checked,
-                   receipt=getattr(registration, "first_receipt", None) if created else None)
+                   token=getattr(registration, "first_token", None) if created else None)
 
 
 def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False,
@@ -281,9 +281,11 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
             registration.number = next_number(now)
             db.session.add(registration)
             db.session.flush()
-            db.session.add(RegistrationEvent(registration_id=registration.id, user_id=officer_id, kind="created",
-                                             at=now))
-            registration.first_receipt = receipts.issue(registration, officer_id, first=True)
+            # The history's first line as one INSERT, with no ORM object (as receipts.issue does): every
+            # registration writes it, and flushing an object costs about twice the CPU of the statement.
+            db.session.execute(db.insert(RegistrationEvent.__table__), {
+                "registration_id": registration.id, "user_id": officer_id, "kind": "created", "at": now})
+            registration.first_token = receipts.issue(registration, officer_id, first=True)
     except IntegrityError:
         known = by_client_id(client_id, officer_id)
         if known:
