@@ -208,7 +208,7 @@ def seed(teams: dict[str, tuple[int, int]], count: int = 300, rng: random.Random
             db.session.add(RegistrationEvent(registration_id=r.id, kind="transition", at=when, changes=changes,
                                              user_id=officer_id if target == "pending" else reviewer_id))
         r.updated_at = when
-        receipts.issue(r, officer_id).issued_at = created  # handed over at the registration, as the officer does
+        receipts.issue(r, officer_id, at=created)  # handed over at the registration, as the officer does
         if status == "active":
             made.append((r, reviewer_id, cohort))
     seed_payments(made, ended, running, now)

@@ -54,10 +54,10 @@ def represent(r: Registration) -> dict:
     }
 
 
-def with_status_url(r: Registration, receipt=None) -> dict:
-    """One registration's answer, with its status page (a receipt look-up, unless `receipt` is given: not for
+def with_status_url(r: Registration, token: str | None = None) -> dict:
+    """One registration's answer, with its status page (a receipt look-up, unless its `token` is given: not for
     every row of a list); an erased one has no status page to send the worker to."""
-    return represent(r) | {"status_url": None if r.erased else receipts.status_url(r, receipt)}
+    return represent(r) | {"status_url": None if r.erased else receipts.status_url(r, token)}
 
 
 def unprocessable(errors: dict, **extra):
@@ -110,7 +110,7 @@ def create_registration():
     if outcome.kind == "refused":
         db.session.commit()  # a NIK found registered is audited, saved or not
         return unprocessable(outcome.checked.errors, **duplicate_of(outcome.checked.duplicate))
-    answer = with_status_url(outcome.registration, outcome.receipt)  # before the commit expires what it reads
+    answer = with_status_url(outcome.registration, outcome.token)  # before the commit expires what it reads
     db.session.commit()
     return jsonify(answer), 201 if outcome.kind == "created" else 200
 

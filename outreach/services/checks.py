@@ -281,23 +281,45 @@ def check_programme(c: Checked, raw, today: date, exclude_id: int | None, curren
         values["programme_id"] = programme_id
 
 
-def live(query, exclude_id):
-    query = query.where(Registration.status != "rejected")
-    return query.where(Registration.id != exclude_id) if exclude_id else query
+# What a registration would duplicate among the live ones (all but rejected: one per NIK, by the unique index
+# uq_registrations_live_nik): the one holding its NIK, first, then at most one of the same name, birth date and desa
+# under another NIK (a probable duplicate). One look-up for both, built once (building a statement costs about as
+# much CPU as running it, and every registration runs it), with 'rejected' written out so that PostgreSQL plans it
+# once and still uses that partial index. A value not given (NULL) matches nothing; :exclude is the registration
+# being corrected (ids start at 1: 0 excludes none).
+HOLDS_NIK = (Registration.nik == db.bindparam("nik")).label("holds_nik")
+DUPLICATES = db.select(Registration.id, HOLDS_NIK).where(
+    Registration.status != db.literal_column("'rejected'"), Registration.id != db.bindparam("exclude"),
+    db.or_(Registration.nik == db.bindparam("nik"),
+           db.and_(Registration.name_key == db.bindparam("name_key"), Registration.birth_date == db.bindparam("born"),
+                   Registration.village_code == db.bindparam("village"), Registration.nik != db.bindparam("nik")))
+).order_by(HOLDS_NIK.desc()).limit(2)
+
+
+def duplicates(nik: str, exclude_id: int | None = None, full_name: str | None = None, born: date | None = None,
+               village: str | None = None) -> tuple[Registration | None, bool]:
+    """The live registration holding `nik` (loaded whole only when there is one), and whether another has the
+    same name, birth date and desa; `exclude_id` is the registration being corrected."""
+    rows = db.session.execute(DUPLICATES, {"nik": nik, "exclude": exclude_id or 0, "born": born, "village": village,
+                                           "name_key": name_key(full_name) if full_name else None}).all()
+    holder = rows[0].id if rows and rows[0].holds_nik else None
+    return db.session.get(Registration, holder) if holder else None, any(not row.holds_nik for row in rows)
+
+
+def nik_holder(nik: str, exclude_id: int | None = None) -> Registration | None:
+    """The live registration holding `nik`, other than `exclude_id` (a unique index refused a save)."""
+    return duplicates(nik, exclude_id)[0]
 
 
 def find_duplicates(c: Checked, exclude_id: int | None) -> None:
     v = c.values
-    if v.get("nik"):
-        c.duplicate = db.session.scalar(live(db.select(Registration).where(Registration.nik == v["nik"]), exclude_id))
-        if c.duplicate:
-            c.errors["nik"].append(duplicate_message(c.duplicate))
-    if v.get("full_name") and v.get("birth_date") and v.get("village_code") and v.get("nik"):
-        same_person = live(db.select(Registration.id).where(
-            Registration.name_key == name_key(v["full_name"]), Registration.birth_date == v["birth_date"],
-            Registration.village_code == v["village_code"], Registration.nik != v["nik"]), exclude_id)
-        if db.session.scalar(same_person.limit(1)):
-            c.flags.append("probable_duplicate")
+    if not v.get("nik"):
+        return
+    c.duplicate, same_person = duplicates(v["nik"], exclude_id, v["full_name"], v["birth_date"], v["village_code"])
+    if c.duplicate:
+        c.errors["nik"].append(duplicate_message(c.duplicate))
+    if same_person:
+        c.flags.append("probable_duplicate")
 
 
 def duplicate_message(existing: Registration) -> str:

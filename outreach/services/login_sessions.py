@@ -37,9 +37,7 @@ def user_for(session_id: str) -> User | None:
     user_id, nonce, token = (session_id.split(":") + ["", ""])[:3]
     if not (user_id.isdigit() and token):
         return None
-    found = db.session.execute(
-        db.select(User, LoginSession.expires_at).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == digest(token), LoginSession.revoked_at.is_(None))).first()
+    found = db.session.execute(SESSION_USER, {"token_hash": digest(token)}).first()
     if found is None:
         return None
     user, expires_at = found
@@ -47,6 +45,11 @@ def user_for(session_id: str) -> User | None:
         return None
     user.login_token = token
     return user
+
+
+# Built once: every request of a logged-in user runs it.
+SESSION_USER = (db.select(User, LoginSession.expires_at).join(LoginSession, LoginSession.user_id == User.id)
+                .where(LoginSession.token_hash == db.bindparam("token_hash"), LoginSession.revoked_at.is_(None)))
 
 
 def end(user: User) -> None:
