@@ -55,7 +55,7 @@ def fill() -> None:
     today = local_today()
     paid = [None, today + timedelta(days=30), today, today - timedelta(days=40), today - timedelta(days=400)]
     statuses = ["active", "active", "pending", "submitted", "returned", "active", "rejected"]
-    lists = [["JKK", "JKM"], [], ["JKK"], ["JKK", "JKM", "JHT"], ["a,b", "=x"]]
+    lists = [["JKK", "JKM"], [], ["JKK"], ["JKK", "JKM", "JHT"], ["a,b", "=x"], ["-É ✓", "\\n"]]  # JSON escapes
     midnight = datetime(2026, 3, 1, 17, 0, tzinfo=timezone.utc)  # 00:00 WIB on 2 March
     rows = []
     for i in range(len(AWKWARD) * 3):
