@@ -194,6 +194,9 @@ var OutboxUI = (function () {
 
   // Starts once the page's own scripts have hooked in (deferred scripts all run before DOMContentLoaded).
   function start() {
+    // What is on the phone shows at once, for the officer the server confirmed last (as without signal); the
+    // answer of a slow network then confirms or corrects it.
+    check().then(function (known) { if (known) { counter(); render(); } });
     askServer().then(function () {
       keepPages();
       counter();
