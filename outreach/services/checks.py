@@ -8,6 +8,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from outreach import district, labels
 from outreach.domain import codes
@@ -104,12 +105,14 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
     wrong = wrong_types(data)
     data = {name: None if name in wrong else data.get(name) for name in FIELDS}  # checked as if left empty
 
-    def text(name: str, required_message: str | None = None) -> str:
+    def text(name: str, required_message=None) -> str:
+        """The field's text, whitespace collapsed; `required_message` (lazy: translated only when the field is
+        missing, as most are not) makes it required."""
         raw = data.get(name)
         value = " ".join((raw or "").split())  # collapses whitespace (outreach.inputs dropped control characters)
         if name in LIMITS and len(value) > LIMITS[name]:
             err[name].append(_("Paling banyak %(n)s karakter.", n=LIMITS[name]))
-        elif required_message and not value:
+        elif required_message is not None and not value:
             err[name].append(required_message)
         values[name] = value or None
         return value
@@ -119,8 +122,8 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
     nik = parse_nik(data.get("nik"), here.code)
     err["nik"].extend(labels.NIK_ERRORS[code] for code in nik.errors)
     values["nik"] = nik.digits if nik.valid else None
-    text("full_name", _("Isi nama lengkap sesuai KTP."))
-    text("birth_place", _("Isi tempat lahir."))
+    text("full_name", _l("Isi nama lengkap sesuai KTP."))
+    text("birth_place", _l("Isi tempat lahir."))
     raw_born = data.get("birth_date")
     born = parse_date(raw_born)
     values["birth_date"] = born
@@ -150,12 +153,12 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
         err["sex"].append(_("Jenis kelamin tidak sesuai dengan NIK."))
 
     # Contact and place.
-    phone = text("phone", _("Isi nomor HP (WhatsApp) pekerja."))
+    phone = text("phone", _l("Isi nomor HP (WhatsApp) pekerja."))
     if phone:
         values["phone"] = normalise_mobile(phone)
         if values["phone"] is None:
             err["phone"].append(_("Nomor HP tidak valid: gunakan nomor seluler Indonesia, mis. 0812-3456-7890."))
-    text("address", _("Isi alamat (jalan atau dusun, RT/RW)."))
+    text("address", _l("Isi alamat (jalan atau dusun, RT/RW)."))
     village = data.get("village_code")
     values["village_code"] = village if village in village_codes(here.code) else None
     if values["village_code"] is None:
@@ -166,7 +169,7 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
     values["occupation"] = occupation if occupation in OCCUPATION_CODES else None
     if values["occupation"] is None:
         err["occupation"].append(_("Pilih pekerjaan dari daftar."))
-    text("occupation_other", _("Tuliskan pekerjaannya.") if occupation == OTHER else None)
+    text("occupation_other", _l("Tuliskan pekerjaannya.") if occupation == OTHER else None)
     if occupation != OTHER:
         values["occupation_other"] = None
     second = data.get("second_occupation") or None  # up to two occupations (bpu_rules.md)
@@ -210,13 +213,13 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
     if values["funding"] is None:
         err["funding"].append(_("Pilih siapa yang membayar iuran."))
     check_programme(c, data.get("programme_id"), today, exclude_id, programme_id)
-    text("sponsor_name", _("Isi nama sponsor yang membayar.")
+    text("sponsor_name", _l("Isi nama sponsor yang membayar.")
          if funding == codes.SPONSORED and not values["programme_id"] else None)
     if funding != codes.SPONSORED:
         values["sponsor_name"] = None
 
     # Heir, guardian, consent.
-    text("heir_name", _("Isi nama ahli waris."))
+    text("heir_name", _l("Isi nama ahli waris."))
     relation = data.get("heir_relation")
     values["heir_relation"] = relation if relation in codes.HEIR_RELATIONS else None
     if values["heir_relation"] is None:
@@ -226,7 +229,7 @@ def check(data: dict, today: date, exclude_id: int | None = None, programme_id: 
         values["heir_phone"] = normalise_mobile(heir_phone)
         if values["heir_phone"] is None:
             err["heir_phone"].append(_("Nomor HP tidak valid: gunakan nomor seluler Indonesia, mis. 0812-3456-7890."))
-    text("guardian_name", _("Pekerja di bawah 18 tahun: isi nama orang tua atau wali yang menyetujui.")
+    text("guardian_name", _l("Pekerja di bawah 18 tahun: isi nama orang tua atau wali yang menyetujui.")
          if "minor" in c.flags else None)
     guardian_relation = data.get("guardian_relation")
     values["guardian_relation"] = guardian_relation if guardian_relation in codes.GUARDIAN_RELATIONS else None
