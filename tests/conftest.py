@@ -72,8 +72,12 @@ def clean_tables(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in KEPT_TABLES:
+        emptied = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+        if db.engine.dialect.name == "postgresql":
+            # One TRUNCATE: a DELETE of a test's 100,000 rows fires the count trigger per row (minutes).
+            db.session.execute(db.text("TRUNCATE " + ", ".join(t.name for t in emptied)))
+        else:
+            for table in emptied:
                 db.session.execute(table.delete())
         db.session.commit()
 
