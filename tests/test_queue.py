@@ -109,15 +109,22 @@ def test_queue_pages_by_date_even_when_ids_disagree_and_dates_tie(app, users, co
     numbers = []
     for i, minutes in enumerate([10, 9, 8, 5, 5, 5, 5, 1]):
         numbers += bulk_rows(app, users["officer"], 1, start=i, created_at=now - timedelta(minutes=minutes))
-    seen, url = [], f"/tinjau?sort={sort}"
-    while url:
-        page = coordinator.get(url).get_data(as_text=True)
-        seen += re.findall(r'data-number="(BT-\d+)"', page)
-        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
-        url = html.unescape(following.group(1)) if following else None
+    seen = every_page(coordinator, f"/tinjau?sort={sort}", r'data-number="(BT-\d+)"')
     assert len(seen) == len(set(seen)) == 8
     oldest_first = numbers[:3] + numbers[3:7] + numbers[7:]  # ties: by id
     assert seen == (oldest_first if sort == "oldest" else oldest_first[::-1])
+
+
+def every_page(client, url, pattern) -> list[str]:
+    """The numbers on every page of the queue from `url`, following "Halaman berikutnya"."""
+    seen = []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(pattern, page)
+        following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
+        url = html.unescape(following.group(1)) if following else None
+    return seen
+
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 @pytest.mark.parametrize("walk", [3, 1000])  # the first rows hold no page of matches (sorted from the index), or do
@@ -138,14 +145,8 @@ def test_a_search_by_the_start_of_a_number_pages_by_date(app, users, coordinator
                                       number=f"BS-{period}-{i:06d}"))]
     for typed in ("BS-2510", "bs-2611-00", "BS-2611-000004"):
         expected = [n for _w, _i, n in sorted(made, reverse=sort == "newest") if n.startswith(typed.upper())]
-        seen, url = [], f"/tinjau?status=all&sort={sort}&q={typed}"
-        while url:
-            page = coordinator.get(url).get_data(as_text=True)
-            seen += re.findall(r'data-number="(BS-\d{4}-\d{6})"', page)
-            following = re.search(r'href="([^"]+)">Halaman berikutnya', page)
-            url = html.unescape(following.group(1)) if following else None
+        seen = every_page(coordinator, f"/tinjau?status=all&sort={sort}&q={typed}", r'data-number="(BS-\d{4}-\d{6})"')
         assert seen == expected, typed
-
 
 
 # Bulk verify / mark submitted
