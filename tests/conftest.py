@@ -1,10 +1,12 @@
 """Fixtures: an app on a database built by the migrations, a client that logs in like a browser."""
 import os
 import re
+import time
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
@@ -74,12 +76,32 @@ def clean_tables(request):
     with app.app_context():
         emptied = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
         if db.engine.dialect.name == "postgresql":
-            # One TRUNCATE: a DELETE of a test's 100,000 rows fires the count trigger per row (minutes).
-            db.session.execute(db.text("TRUNCATE " + ", ".join(t.name for t in emptied)))
+            truncate([t.name for t in emptied])
         else:
             for table in emptied:
                 db.session.execute(table.delete())
-        db.session.commit()
+            db.session.commit()
+
+
+def truncate(names, tries=50):
+    """One TRUNCATE: a DELETE of a test's 100,000 rows fires the count trigger per row (minutes).
+
+    TRUNCATE takes each table's exclusive lock in turn, so a request a browser test's live server is still
+    answering (a service worker's fetch) can hold one of them and wait for another: a deadlock. Giving up at
+    once on a held lock (before PostgreSQL's deadlock check picks a victim, which may be the request) and trying
+    again when the request is over never leaves the next test a full table.
+    """
+    for attempt in range(tries):
+        try:
+            db.session.execute(db.text("SET LOCAL lock_timeout = '200ms'"))
+            db.session.execute(db.text("TRUNCATE " + ", ".join(names)))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture
