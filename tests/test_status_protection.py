@@ -29,14 +29,22 @@ def path_of(app, number) -> str:
         return "/s/" + receipts.token_of(receipts.current(r))
 
 
+class Seen(list):
+    """The statements run, and the isolation level each ran in."""
+    def __init__(self):
+        super().__init__()
+        self.isolation = []
+
+
 @contextmanager
 def counted(app):
-    seen = []
+    seen = Seen()
     with app.app_context():
         engine = db.engine
 
-    def count(_conn, _cursor, statement, *_args):
+    def count(conn, _cursor, statement, *_args):
         seen.append(statement)
+        seen.isolation.append(conn.get_execution_options().get("isolation_level"))
     event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
@@ -84,6 +92,7 @@ def test_each_state_reads_with_its_date_and_nothing_private(app, users, i):
     css = (ROOT / "outreach" / "static" / "site.css").stat().st_size
     assert len(response.get_data()) + css <= 15 * 1024
     assert len(queries) == 1, " | ".join(" ".join(q.split())[-120:] for q in queries)  # ledger and contact included
+    assert queries.isolation == ["AUTOCOMMIT"]  # no BEGIN, COMMIT or ROLLBACK around it (status/query.py)
 
 
 def test_without_a_kpj_the_page_keeps_the_workflow_status(app, users, number, client):

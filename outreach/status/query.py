@@ -5,8 +5,8 @@ else the first coordinator of the kecamatan with a number; the kecamatan's name 
 Built once, of plain columns: the page is opened from QR codes, by anyone, at any rate. Everything beside the
 receipt and its registration is a scalar subquery, not a join: a seven-table join took PostgreSQL longer to
 plan (about 1.4 ms) than the page takes to render, ten small subqueries a fifth of that. The plan is kept
-between views when psycopg has prepared the statement (the view commits, see there), but any request ending
-in a rollback on the same connection drops it, and the next views plan again.
+between views once psycopg has prepared the statement (find() never rolls back its connection), until another
+request ends in a rollback on the same pooled connection.
 """
 from sqlalchemy import Integer, Row, String, bindparam, cast, extract, func, select
 
@@ -58,10 +58,15 @@ PAGE = (
 
 
 def find(token: str) -> Row | None:
-    """The page's row for a status token (None for an unknown one); `replaced`: a re-issued receipt."""
+    """The page's row for a status token (None for an unknown one); `replaced`: a re-issued receipt.
+
+    One statement on a connection of its own in autocommit: no BEGIN and COMMIT around it (two of the three
+    round trips a transaction would cost), and no ROLLBACK when the connection goes back to the pool, which would
+    make psycopg drop the prepared statement (and PostgreSQL plan it again at the next view)."""
     if not tokens.looks_like_token(token):
         return None
-    return db.session.execute(PAGE, {"token_hash": tokens.token_hash(token)}).first()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return conn.execute(PAGE, {"token_hash": tokens.token_hash(token)}).first()
 
 
 def paid_months(row: Row) -> list[tuple[Month, int]]:

@@ -53,9 +53,6 @@ def contact(r) -> tuple[str | None, str | None, str | None]:
 @bp.get("/s/<token>")
 def show(token: str):
     r = query.find(token)  # one query for all the page shows, contact and ledger included (a hot path)
-    # Its read-only transaction ends with a COMMIT: the pool's ROLLBACK would make psycopg drop the connection's
-    # prepared statements, and PostgreSQL would plan this query again for every view (status/query.py).
-    db.session.commit()
     if r is None or r.replaced:
         return render_template("status/missing.html", replaced=r is not None), 404
     if r.status == "erased":  # its hash was kept for this answer alone: nothing else of the person is left to show
