@@ -62,7 +62,7 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
     if preview:
         return Outcome("checked", checked=checked)
     try:
-        registration, created = create(checked, officer_id, visit_id, client_id, today, captured_at, looked_up=True)
+        registration, token = create(checked, officer_id, visit_id, client_id, today, captured_at, looked_up=True)
     except DuplicateNik as dup:
         checked.duplicate = dup.existing
         checked.errors["nik"] = [duplicate_message(dup.existing)]
@@ -72,8 +72,7 @@ def submit(data: dict, officer_id: int, client_id: str, today: date, visit_id=No
         return Outcome("refused", checked=checked)
     except ClientIdTaken:
         return Outcome("client_id_taken")
-    return Outcome("created" if created else "saved", registration, checked,
-                   token=getattr(registration, "first_token", None) if created else None)
+    return Outcome("created" if token else "saved", registration, checked, token=token)
 
 
 def correct(registration: Registration, data: dict, user, version: int | None, preview: bool = False,
@@ -259,13 +258,14 @@ def parse_captured_at(raw, now: datetime) -> datetime | None:
 
 
 def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, today: date,
-           captured_at: datetime | None = None, looked_up: bool = False) -> tuple[Registration, bool]:
-    """Add a checked registration with its first receipt; (registration, created). A known client_id returns
-    its registration; another officer's raises ClientIdTaken; a NIK taken meanwhile raises DuplicateNik.
+           captured_at: datetime | None = None, looked_up: bool = False) -> tuple[Registration, str | None]:
+    """Add a checked registration with its first receipt; (registration, the receipt's status token), or
+    (registration, None) for a known client_id's; another officer's raises ClientIdTaken; a NIK taken meanwhile
+    raises DuplicateNik.
     `looked_up`: the caller has just looked the client_id up (a race is still caught by its unique index)."""
     known = None if looked_up else by_client_id(client_id, officer_id)
     if known:
-        return known, False
+        return known, None
     if c.values["programme_id"]:  # its row stays locked until the caller commits: one last place, one member
         programmes.claim(c.values["programme_id"], c.values["village_code"].rsplit(".", 1)[0])
     now = utcnow()
@@ -285,16 +285,16 @@ def create(c: Checked, officer_id: int, visit_id: int | None, client_id: str, to
             # registration writes it, and flushing an object costs about twice the CPU of the statement.
             db.session.execute(db.insert(RegistrationEvent.__table__), {
                 "registration_id": registration.id, "user_id": officer_id, "kind": "created", "at": now})
-            registration.first_token = receipts.issue(registration, officer_id, first=True)
+            token = receipts.issue(registration, officer_id, first=True)
     except IntegrityError:
         known = by_client_id(client_id, officer_id)
         if known:
-            return known, False
+            return known, None
         existing = nik_holder(c.values["nik"])
         if existing:
             raise DuplicateNik(existing) from None
         raise
-    return registration, True
+    return registration, token
 
 
 def update(registration: Registration, c: Checked, user, version: int | None,
