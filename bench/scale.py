@@ -4,7 +4,7 @@ Serves the app as the README deploys it (gunicorn, sync workers, 30 s timeout; j
 each row prints the figure next to GET /healthz measured back to back in the same run (this machine is shared:
 wall-clock figures swing, ratios much less), as the median of --runs runs with their range; CPU per request is
 read from /proc (the gunicorn workers', and PostgreSQL's). Rows: POST /api/v1/registrations (8 and 16
-connections), the status page, the queue (coordinator and admin, each filter), the dashboard, a CSV export of
+connections; then a retry storm, which must stay exactly once), the status page, the queue (coordinator and admin, each filter), the dashboard, a CSV export of
 everything (rows/s, the worker's peak RSS), a kecamatan's XLSX, a 30,000-row KPJ preview.
 Run: python bench/scale.py --database postgresql://postgres@127.0.0.1:5432/outreach_scale [--runs 3]
 """
@@ -286,6 +286,7 @@ def main() -> None:
                   f"{spread([s[0][2] for s in samples]):>12} {spread([s[0][3] for s in samples]):>10} "
                   f"{spread([s[1][0] for s in samples]):>16} {spread([s[0][0] / s[1][0] for s in samples]):>12}"
                   f"  errors {sum(s[0][4] for s in samples)}")
+        retry_storm(server, app, officers[0], random.randint(0, 9_000_000))
         for who, cookie, paths in (("coordinator", coord, COORD_QUEUE), ("admin", admin, ADMIN_QUEUE)):
             runs = [sequential(server.port, cookie, paths + ["/dasbor"], options.rounds) for _ in range(options.runs)]
             health = [p95([hammer(server.port, healthz, 1, 1)[0][0]]) for _ in range(3)]
@@ -302,6 +303,48 @@ def main() -> None:
         preview_kpj(server, coord, submitted)
     finally:
         server.stop()
+
+
+def retry_storm(server, app, session, start, rounds=10, at_once=20):
+    """The outbox's worst case: `at_once` concurrent POSTs of one client_id, `rounds` times. Exactly once means
+    one 201 and the rest 200 with the same number each round, one row and one receipt per client_id, and the
+    month's numbers without a gap (number_sequences.last is the count of the month's numbers and the highest)."""
+    from outreach.extensions import db
+    from outreach.models import NumberSequence, Receipt, Registration
+    make, client_ids, bad = post_maker([session], start), [], []
+    for _ in range(rounds):
+        path, cookie, method, body, headers = make(0)
+        headers = {**headers, "Accept-Encoding": "identity"}
+        client_ids.append(json.loads(body)["client_id"])
+        gate, answers = threading.Barrier(at_once), []
+
+        def post():
+            gate.wait()
+            status, data, _r = get(server.port, path, cookie, method, body, headers)
+            answers.append((status, json.loads(data).get("number") if status < 300 else data[:80]))
+        threads = [threading.Thread(target=post) for _ in range(at_once)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        codes = sorted(status for status, _n in answers)
+        if codes != [200] * (at_once - 1) + [201] or len({n for _s, n in answers}) != 1:
+            bad.append(answers)
+    with app.app_context():
+        made = db.session.execute(db.select(Registration.id, Registration.number).where(
+            Registration.client_id.in_(client_ids))).all()
+        receipts_n = db.session.scalar(db.select(db.func.count()).select_from(Receipt).where(
+            Receipt.registration_id.in_([r.id for r in made])))
+        month = made[0].number.rsplit("-", 1)[0] if made else ""  # BS-2611
+        period = month.rsplit("-", 1)[-1]
+        last = db.session.scalar(db.select(NumberSequence.last).where(NumberSequence.period == period))
+        numbers = db.session.scalars(db.select(Registration.number).where(
+            Registration.number.like(f"{month}-%"))).all()
+    top = max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
+    gaps = last - len(numbers) if last == top else f"sequence at {last}, highest number {top}"
+    print(f"\nretry storm: {rounds} rounds x {at_once} concurrent POSTs of one client_id: {len(made)} rows, "
+          f"{receipts_n} receipts, {len(bad)} rounds not answered 201 once and 200 else, month {period}: "
+          f"{len(numbers):,} numbers, gaps {gaps}")
 
 
 def preview_kpj(server, cookie, numbers):
