@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from outreach import audit
+from outreach import audit, uploads
 from outreach.domain import contribution, payments as rules
 from outreach.domain.clock import local_today
 from outreach.domain.money import format_rupiah
@@ -98,26 +98,13 @@ def import_file():
     form = PaymentImportForm()
     read, error, status = None, None, 200
     if form.validate_on_submit() and form.cancel.data:
-        if kpj_import.DIGEST.fullmatch(form.digest.data or ""):
-            kpj_import.drop_upload(form.digest.data, me(), payment_import.KIND)
-            db.session.commit()
+        uploads.cancel(form, me(), payment_import.KIND)
+        db.session.commit()
         flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
         return redirect(url_for("payments.import_file"))
     if form.validate_on_submit():
-        text, digest = "", None
-        if form.file.data:
-            raw = form.file.data.read(payment_import.MAX_IMPORT_BYTES + 1)
-            if len(raw) > payment_import.MAX_IMPORT_BYTES:
-                error = _("Berkas terlalu besar (paling besar 9 MB).")
-            else:
-                text = kpj_import.decode_upload(raw)
-        elif form.apply.data:
-            digest = form.digest.data
-            text = kpj_import.kept_upload(digest, me(), payment_import.KIND)
-            if text is None:
-                error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
-        if not error and not text.strip():
-            error = _("Pilih berkas CSV.")
+        text, digest, error = uploads.chosen_text(form, me(), payment_import.KIND, payment_import.MAX_IMPORT_BYTES,
+                                                  _("Berkas terlalu besar (paling besar 9 MB)."))
         if not error and text.count("\n") > current_app.config["PAYMENT_INLINE_ROWS"]:
             # Too many rows to check, or to apply, within one request: a job does it (/tugas/<id>).
             digest = digest or kpj_import.keep_upload(text, me(), payment_import.KIND)
@@ -148,12 +135,8 @@ def import_file():
                 flash(_("%(n)s pembayaran dicatat (%(total)s); %(already)s sudah tercatat sebelumnya.",
                         n=done["new"], total=rupiah(done["total"]), already=done["already"]), "success")
                 return redirect(url_for("payments.import_file"))
-        if read is not None and read.ok:  # only a file that can be applied waits for the confirmation
-            form.digest.data = digest or kpj_import.keep_upload(text, me(), payment_import.KIND)
-            db.session.commit()
-        elif digest:
-            kpj_import.drop_upload(digest, me(), payment_import.KIND)
-            db.session.commit()
+        uploads.settle(form, read, text, digest, me(), payment_import.KIND)
+        db.session.commit()
         if error:
             status = 422
     elif request.method == "POST":

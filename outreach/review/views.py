@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from outreach import audit, district, labels
+from outreach import audit, district, labels, uploads
 from outreach.domain import codes, workflow
 from outreach.domain.clock import local_midnight
 from outreach.domain.occupations import CODES as OCCUPATIONS
@@ -217,26 +217,13 @@ def kpj_import():
     form = KpjImportForm()
     read, error, status = None, None, 200
     if form.validate_on_submit() and form.cancel.data:
-        if kpj_file.DIGEST.fullmatch(form.digest.data or ""):
-            kpj_file.drop_upload(form.digest.data, me())
-            db.session.commit()
+        uploads.cancel(form, me(), kpj_file.KIND)
+        db.session.commit()
         flash(_("Impor dibatalkan; berkas yang diperiksa sudah dihapus dari server."), "info")
         return redirect(url_for("review.kpj_import"))
     if form.validate_on_submit():
-        text, digest = "", None
-        if form.file.data:
-            raw = form.file.data.read(kpj_file.MAX_IMPORT_BYTES + 1)
-            if len(raw) > kpj_file.MAX_IMPORT_BYTES:
-                error = _("Berkas terlalu besar (paling besar 2 MB).")
-            else:
-                text = kpj_file.decode_upload(raw)
-        elif form.apply.data:
-            digest = form.digest.data
-            text = kpj_file.kept_upload(digest, me())
-            if text is None:
-                error, text = _("Berkas yang diperiksa tidak ditemukan lagi; pilih berkasnya sekali lagi."), ""
-        if not error and not text.strip():
-            error = _("Pilih berkas CSV.")
+        text, digest, error = uploads.chosen_text(form, me(), kpj_file.KIND, kpj_file.MAX_IMPORT_BYTES,
+                                                  _("Berkas terlalu besar (paling besar 2 MB)."))
         if not error:
             try:
                 read = kpj_file.read_kpj_csv(text, me())
@@ -263,12 +250,8 @@ def kpj_import():
                 db.session.commit()
                 flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
-        if read is not None and read.ok:  # only a file that can be applied waits for the confirmation
-            form.digest.data = digest or kpj_file.keep_upload(text, me())
-            db.session.commit()
-        elif digest:
-            kpj_file.drop_upload(digest, me())
-            db.session.commit()
+        uploads.settle(form, read, text, digest, me(), kpj_file.KIND)
+        db.session.commit()
         if error:
             status = 422
     return render_template("review/kpj_import.html", form=form, read=read, error=error), status
