@@ -4,7 +4,8 @@ Serves the app as the README deploys it (gunicorn, sync workers, 30 s timeout; j
 each row prints the figure next to GET /healthz measured back to back in the same run (this machine is shared:
 wall-clock figures swing, ratios much less), as the median of --runs runs with their range; CPU per request is
 read from /proc (the gunicorn workers', and PostgreSQL's). Rows: POST /api/v1/registrations (8 and 16
-connections; then a retry storm, which must stay exactly once), the status page, the queue (coordinator and admin, each filter), the dashboard, a CSV export of
+connections; then a retry storm, which must stay exactly once), the status page, the queue (coordinator and
+admin, each filter), the dashboard, the follow-up lists (a coordinator's, an officer's desa), a CSV export of
 everything (rows/s, the worker's peak RSS), a kecamatan's XLSX, a 30,000-row KPJ preview.
 Run: python bench/scale.py --database postgresql://postgres@127.0.0.1:5432/outreach_scale [--runs 3]
 """
@@ -32,6 +33,9 @@ COORD_QUEUE = ["/tinjau", "/tinjau?status=active", "/tinjau?occupation=petani", 
                "/tinjau?flag=employs_others", "/tinjau?q=zulkarnaen", "/tinjau?q=xylofon", "/tinjau?q=BS-2611-00",
                "/tinjau?q=0042"]
 ADMIN_QUEUE = COORD_QUEUE + ["/tinjau?kecamatan=19.03.02"]
+FOLLOWUP = ("no_first_payment", "inactive", "in_arrears", "programme_ending", "discount_ending", "ending")
+COORD_FOLLOWUP = [f"/tindak-lanjut?daftar={name}" for name in FOLLOWUP]  # issue 14: p95 < 150 ms
+OFFICER_FOLLOWUP = [f"/tindak-lanjut?daftar={name}&desa=19.03.01.1001" for name in FOLLOWUP] + ["/"]
 
 
 def free_port() -> int:
@@ -287,12 +291,15 @@ def main() -> None:
                   f"{spread([s[1][0] for s in samples]):>16} {spread([s[0][0] / s[1][0] for s in samples]):>12}"
                   f"  errors {sum(s[0][4] for s in samples)}")
         retry_storm(server, app, officers[0], random.randint(0, 9_000_000))
-        for who, cookie, paths in (("coordinator", coord, COORD_QUEUE), ("admin", admin, ADMIN_QUEUE)):
-            runs = [sequential(server.port, cookie, paths + ["/dasbor"], options.rounds) for _ in range(options.runs)]
+        for who, cookie, paths in (("coordinator", coord, COORD_QUEUE + ["/dasbor"]),
+                                   ("admin", admin, ADMIN_QUEUE + ["/dasbor"]),
+                                   ("coordinator's follow-up lists", coord, COORD_FOLLOWUP),
+                                   ("officer's follow-up lists (a desa) and home", officers[0][0], OFFICER_FOLLOWUP)):
+            runs = [sequential(server.port, cookie, paths, options.rounds) for _ in range(options.runs)]
             health = [p95([hammer(server.port, healthz, 1, 1)[0][0]]) for _ in range(3)]
             print(f"\n{who}: p95 ms per page (median of runs, range); /healthz p95 {statistics.median(health):.1f}")
-            for path in paths + ["/dasbor"]:
-                print(f"  {path:<40} {spread([r[path] for r in runs])}")
+            for path in paths:
+                print(f"  {path:<50} {spread([r[path] for r in runs])}")
         exports = [job_run(server, admin, "/tinjau/ekspor.csv") for _ in range(options.runs)]
         print(f"\nCSV export of all ({total:,} rows, a job): {spread([e[0] for e in exports])} rows/s, "
               f"{spread([e[1] for e in exports])} s, worker peak RSS {spread([e[2] for e in exports])} MB, "
