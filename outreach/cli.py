@@ -161,6 +161,9 @@ def create_programme(name, payer, first_month, months, budget, basis, funder, qu
               "budget": amount, "quota": quota}
     if not values["name"]:
         raise click.BadParameter("a name", param_hint="NAME")
+    for key, hint, most in (("name", "NAME", 120), ("funder_name", "--funder", 120), ("basis", "--basis", 200)):
+        if len(values[key] or "") > most:  # as the programme form: what the column holds
+            raise click.BadParameter(f"{most} characters at most", param_hint=hint)
     programme = programmes.save(None, values, quotas, None)
     db.session.commit()
     click.echo(f"saved programme {programme.name} ({programme.payer}, {first_month}, {months} months)")

@@ -173,3 +173,6 @@ def test_programmes_from_the_command_line(app):
         args.update(dict(zip(bad[::2], bad[1::2])))
         failed = runner.invoke(args=["programmes", "create", "X"] + [v for kv in args.items() for v in kv])
         assert failed.exit_code != 0, bad
+    for long in (["N" * 121], ["X", "--basis", "B" * 201], ["X", "--funder", "F" * 121]):
+        args = ["--payer", "apbn", "--first-month", "2026-01", "--months", "6", "--budget", "1000"]
+        assert runner.invoke(args=["programmes", "create", *long, *args]).exit_code == 2, long[-1][:1]
