@@ -127,6 +127,7 @@ def load_regions_command():
 
 
 PAYERS = [code for code in FUNDING if code != SELF] + list(FUNDING_ALIASES)
+MAX_PLACES = 9_999_999  # as the programme form's quotas (seven digits): well inside the quota columns
 
 
 @programmes_cli.command("create")
@@ -137,7 +138,7 @@ PAYERS = [code for code in FUNDING if code != SELF] + list(FUNDING_ALIASES)
 @click.option("--budget", required=True, help="The budget in whole Rupiah, e.g. 178214400 or 178.214.400.")
 @click.option("--basis", help="Legal basis: SK Bupati or PKS number.")
 @click.option("--funder", help="The funder's name (agency, company, desa).")
-@click.option("--quota", type=click.IntRange(0), help="Members in all (default: no limit but the budget).")
+@click.option("--quota", type=click.IntRange(0, MAX_PLACES), help="Members in all (default: no limit but the budget).")
 @click.option("--kecamatan-quota", "kecamatan_quotas", multiple=True, metavar="KECAMATAN=N",
               help="Members in one kecamatan, e.g. 19.03.01=200; repeat. With any, only those kecamatan may join.")
 @click.option("--with-jht", is_flag=True, help="It pays JHT too (default: JKK + JKM).")
@@ -152,7 +153,7 @@ def create_programme(name, payer, first_month, months, budget, basis, funder, qu
     quotas = {}
     for item in kecamatan_quotas:
         code, _sep, places = item.partition("=")
-        if not places.isdigit():
+        if not (places.isascii() and places.isdigit() and int(places) <= MAX_PLACES):
             raise click.BadParameter(f"{item!r}: KECAMATAN=N, e.g. 19.03.01=200", param_hint="--kecamatan-quota")
         quotas[kecamatan_code(code)] = int(places)
     values = {"name": " ".join(name.split()), "payer": FUNDING_ALIASES.get(payer, payer), "funder_name": funder,
@@ -160,6 +161,9 @@ def create_programme(name, payer, first_month, months, budget, basis, funder, qu
               "budget": amount, "quota": quota}
     if not values["name"]:
         raise click.BadParameter("a name", param_hint="NAME")
+    for key, hint, most in (("name", "NAME", 120), ("funder_name", "--funder", 120), ("basis", "--basis", 200)):
+        if len(values[key] or "") > most:  # as the programme form: what the column holds
+            raise click.BadParameter(f"{most} characters at most", param_hint=hint)
     programme = programmes.save(None, values, quotas, None)
     db.session.commit()
     click.echo(f"saved programme {programme.name} ({programme.payer}, {first_month}, {months} months)")

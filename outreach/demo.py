@@ -225,7 +225,7 @@ def pay(r: Registration, first: tuple[int, int], months: int, at: datetime, user
     """One payment through the ledger service, dated `at` (its history line and ledger row too)."""
     day = at.astimezone(LOCAL_TZ).date()
     funding = programme.payer if programme else "self"
-    clean = Clean(first, months, payments.expected(r, first, months, funding), day,
+    clean = Clean(first, months, payments.expected(r, first, months, funding, programme), day,
                   "budget" if programme else ("bank", "pos", "jmo", "minimarket")[r.id % 4])
     line = payments.add(r, clean, user, "programme" if programme else "typed", programme=programme)
     line.recorded_at = at

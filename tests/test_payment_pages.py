@@ -215,3 +215,17 @@ def test_programme_month_refusals(app, users, make_user):
                            ("2026-02", "2999-01-01"), ("2026-02", "kemarin")):
         assert month_paid(admin, pid, month, paid_on).status_code == 302
     assert count(app, Payment) == 0
+
+
+def test_a_programme_month_records_what_the_programme_pays_not_the_workers_own_jht(app, users):
+    """A JKK + JKM programme pays JKK + JKM for a member who also took JHT (the worker pays JHT): on an income of
+    Rp2.000.000, Rp20.000 + Rp6.800 a month, not Rp66.800. The programme's line is what the budget paid, as its
+    committed amount and member export count it."""
+    pid, _numbers = programme_with_members(app, users)
+    jht = paid_worker(app, users["officer"], 24, programme_id=pid, funding="apbd_kabupaten",
+                      programs=["JKK", "JKM", "JHT"], monthly_income=2_000_000)
+    assert month_paid(login_as(app, "admin1"), pid).status_code == 302
+    with app.app_context():
+        line = db.session.scalar(db.select(Payment).join(Registration, Registration.id == Payment.registration_id)
+                                 .where(Registration.number == jht))
+        assert (line.amount, line.expected, line.mismatch) == (26_800, 26_800, False)

@@ -167,8 +167,12 @@ def test_programmes_from_the_command_line(app):
     assert old.exit_code == 0, old.output
     listing = runner.invoke(args=["programmes", "list"]).output
     assert "apbd_kabupaten  2025-08..2026-01" in listing and "CSR PT Timah 2026" in listing and "0/100" in listing
-    for bad in (["--first-month", "08/2025"], ["--months", "0"], ["--budget", "banyak"], ["--payer", "self"]):
+    for bad in (["--first-month", "08/2025"], ["--months", "0"], ["--budget", "banyak"], ["--payer", "self"],
+                ["--quota", "10000000000"], ["--kecamatan-quota", "19.03.01=10000000000"]):  # beyond the column
         args = {"--payer": "apbn", "--first-month": "2026-01", "--months": "6", "--budget": "1000"}
         args.update(dict(zip(bad[::2], bad[1::2])))
         failed = runner.invoke(args=["programmes", "create", "X"] + [v for kv in args.items() for v in kv])
         assert failed.exit_code != 0, bad
+    for long in (["N" * 121], ["X", "--basis", "B" * 201], ["X", "--funder", "F" * 121]):
+        args = ["--payer", "apbn", "--first-month", "2026-01", "--months", "6", "--budget", "1000"]
+        assert runner.invoke(args=["programmes", "create", *long, *args]).exit_code == 2, long[-1][:1]

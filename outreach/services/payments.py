@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from outreach import audit
 from outreach.domain import contribution, payments as rules, protection as cover
 from outreach.domain.clock import local_today as wib_today
+from outreach.domain.programmes import UNITS as programme_units
 from outreach.extensions import db
 from outreach.labels import PAYMENT_ERRORS
 from outreach.models import Payment, Programme, Registration, RegistrationEvent, User
@@ -42,8 +43,12 @@ def protection_of(registration: Registration, today: date | None = None,
                             today or wib_today())
 
 
-def expected(registration: Registration, first: tuple[int, int], months: int, funding: str | None = None) -> int:
-    return rules.expected(registration.monthly_income, registration.programs, funding or contribution.SELF,
+def expected(registration: Registration, first: tuple[int, int], months: int, funding: str | None = None,
+             programme: Programme | None = None) -> int:
+    """What the rule asks for these months; paid by a programme, for what the programme pays (its unit: JKK + JKM,
+    or with JHT), as its committed amount counts it, whatever the worker took beside it."""
+    programs = programme_units[programme.with_jht] if programme else registration.programs
+    return rules.expected(registration.monthly_income, programs, funding or contribution.SELF,
                           tariff.is_transport(registration.occupation), first, months, tariff.excluded())
 
 
@@ -110,7 +115,8 @@ def add(registration: Registration, clean: rules.Clean, user: User | None, sourc
                                                   else contribution.SELF)
     payment = Payment(registration_id=registration.id, first_month=date(*clean.first_month, 1),
                       months=clean.months, amount=clean.amount, paid_on=clean.paid_on, channel=clean.channel,
-                      expected=expected(registration, clean.first_month, clean.months, funding), source=source,
+                      expected=expected(registration, clean.first_month, clean.months, funding, programme),
+                      source=source,
                       programme_id=programme.id if programme else None, recorded_by=user.id if user else None,
                       note=(note or "").strip()[:500] or None)
     db.session.add(payment)
@@ -152,7 +158,7 @@ def programme_month(programme: Programme, month: tuple[int, int], paid_on: date,
         elif r.id in covered:
             counts["already"] += 1
         else:
-            clean = rules.Clean(month, 1, expected(r, month, 1, programme.payer), paid_on, "budget")
+            clean = rules.Clean(month, 1, expected(r, month, 1, programme.payer, programme), paid_on, "budget")
             add(r, clean, user, "programme", programme=programme)
             counts["added"] += 1
     audit.record("programme", user_id=user.id, kecamatan_code=kecamatan, programme=programme.id,
