@@ -103,7 +103,7 @@ def test_one_bad_row_applies_nothing_and_the_problems_are_listed_by_kind(app, us
     page = text_of(upload(coord, text))
     assert "Terapkan semua" not in page and 'name="digest"' not in page
     assert "4 baris bermasalah (dari 5)." in page
-    assert "Belum punya KPJ (belum aktif): 1 baris (baris 3)" in page
+    assert "Belum punya KPJ (belum terbit): 1 baris (baris 3)" in page
     assert "Tidak ditemukan di wilayah Anda: 1 baris (baris 4)" in page
     assert "Bulan tidak terbaca: 1 baris (baris 5)" in page and "Tanggal bayar di masa depan: 1 baris (baris 5)" in page
     assert "Pembayaran yang sama ada di baris lain: 1 baris (baris 6)" in page

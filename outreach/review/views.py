@@ -248,7 +248,7 @@ def kpj_import():
             else:
                 kpj_file.drop_upload(digest, me())  # in the same transaction as the rows it applied
                 db.session.commit()
-                flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang aktif.", n=n), "success")
+                flash(_("%(n)s nomor KPJ dicatat; pendaftaran itu sekarang Terdaftar (KPJ terbit).", n=n), "success")
                 return redirect(url_for("review.queue", status="active"))
         uploads.settle(form, read, text, digest, me(), kpj_file.KIND)
         db.session.commit()

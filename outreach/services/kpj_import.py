@@ -171,7 +171,7 @@ def read_kpj_csv(text: str, user: User) -> KpjFile:
                                                line=seen_registration[row.registration.id])))
         elif row.registration.status != "submitted":
             row.problems.append(("not_submitted", _(
-                "Status %(status)s: hanya pendaftaran yang sudah diajukan yang bisa diaktifkan.",
+                "Status %(status)s: KPJ hanya dapat dicatat untuk pendaftaran yang sudah diajukan.",
                 status=STATUSES[row.registration.status])))
         if row.registration is not None:
             seen_registration.setdefault(row.registration.id, line)

@@ -37,7 +37,7 @@ SHOWN = 200  # rows listed on the preview page; every row is checked, problems a
 
 PROBLEMS = {
     "not_found": _l("Tidak ditemukan di wilayah Anda"),
-    "no_kpj": _l("Belum punya KPJ (belum aktif)"),
+    "no_kpj": _l("Belum punya KPJ (belum terbit)"),
     "repeated": _l("Pembayaran yang sama ada di baris lain"),
     "covered": _l("Bulan itu sudah lunas"),
     "no_start": _l("Bulan mulai tidak diketahui: isi bulan awal dan jumlah bulan"),
@@ -235,7 +235,7 @@ class Checker:
             return
         row.registration_id, row.number = rid, info.number
         if not info.active:
-            row.problems.append(("no_kpj", _("Belum punya KPJ: pembayaran dicatat setelah aktif.")))
+            row.problems.append(("no_kpj", _("Belum punya KPJ: pembayaran dicatat setelah KPJ terbit.")))
             return
         values = {"amount": cells.get("amount"), "paid_on": cells.get("paid_on"),
                   "channel": cells.get("channel") or "bank"}

@@ -38,7 +38,7 @@ WORKFLOW_MESSAGES = {
 FIELD_OF = {"reason_required": "reason", "note_required": "note", "note_too_long": "note", "kpj_invalid": "kpj",
             "correction_required": "no_change_needed"}
 CORRECTION_MESSAGES = {
-    "impossible": lambda: _("Nomor KPJ hanya dapat dikoreksi pada pendaftaran yang aktif."),
+    "impossible": lambda: _("Nomor KPJ hanya dapat dikoreksi pada pendaftaran yang KPJ-nya sudah terbit."),
     "forbidden": lambda: _("Peran Anda tidak boleh mengoreksi nomor KPJ."),
     "kpj_invalid": lambda: _("Nomor KPJ harus 11 angka."),
     "kpj_unchanged": lambda: _("Nomor KPJ ini sama dengan yang sudah tercatat."),
