@@ -215,3 +215,15 @@ def test_pages_follow_the_keyset_without_gaps_or_repeats(app, users):
         assert len(set(seen)) == 35
         assert [r.paid_through for r in first + second] == sorted(r.paid_through for r in first + second)
         assert followup.page("inactive", scope, TODAY, "nonsense")[0] == first  # an odd cursor: the first page
+
+
+@pytest.mark.parametrize("after", ["~2026-01-01T00:00:00~1",  # no time zone
+                                   "2026-01-01~2026-01-05T00:00:00+00:00~99999999999999999999999",  # no such id
+                                   "0001-01-01~0001-01-01T00:00:00+14:00~1"])  # before the year 1 in UTC
+def test_an_odd_cursor_is_the_first_page_not_an_error(app, users, coordinator, after):
+    number = paid_worker(app, users["officer"], 1, paid=(add_months(month_start(local_today()), -8), 1))
+    for name in ("inactive", "no_first_payment"):
+        response = coordinator.get("/tindak-lanjut", query_string={"daftar": name, "after": after})
+        assert response.status_code == 200
+    assert f'data-number="{number}"' in coordinator.get(
+        "/tindak-lanjut", query_string={"daftar": "inactive", "after": after}).get_data(as_text=True)
