@@ -227,3 +227,27 @@ def test_an_odd_cursor_is_the_first_page_not_an_error(app, users, coordinator, a
         assert response.status_code == 200
     assert f'data-number="{number}"' in coordinator.get(
         "/tindak-lanjut", query_string={"daftar": "inactive", "after": after}).get_data(as_text=True)
+
+
+def test_an_inactive_worker_is_reactivated_by_the_branchs_payment_not_a_new_registration(app, users, coordinator):
+    from tests.test_contacts_api import logged_in
+    from tests.test_payment_import import kpj, upload
+    today = local_today()
+    number = paid_worker(app, users["officer"], 1, paid=(add_months(month_start(today), -8), 1))
+    scope = followup.Scope(kecamatan="19.03.01")
+
+    def state():
+        with app.test_request_context():
+            r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+            return (r.kpj, followup.which_list(r, today), number in [x.number for x in followup.page(
+                "inactive", scope, today + timedelta(days=30))[0]], db.session.scalar(db.select(db.func.count(Registration.id))))
+
+    assert state() == (kpj(1), "inactive", True, 1)
+    phone = logged_in(app, "petugas1")  # the officer records "paid"; the branch's import confirms it
+    assert phone.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": phone.auth.token()}, json={
+        "client_id": "3f1c2c9e-0000-4000-8000-000000000091", "channel": "visit", "outcome": "paid"}).status_code == 201
+    month = month_start(today).strftime("%Y-%m")
+    assert upload(coordinator, f"kpj,first_month,months,amount,paid_on\n{kpj(1)},{month},3,33600,{today}\n",
+                  apply=True).status_code == 302
+    kpj_after, list_after, still_inactive, registrations = state()
+    assert (kpj_after, still_inactive, registrations) == (kpj(1), False, 1) and list_after != "inactive"
