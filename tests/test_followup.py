@@ -251,3 +251,28 @@ def test_an_inactive_worker_is_reactivated_by_the_branchs_payment_not_a_new_regi
                   apply=True).status_code == 302
     kpj_after, list_after, still_inactive, registrations = state()
     assert (kpj_after, still_inactive, registrations) == (kpj(1), False, 1) and list_after != "inactive"
+
+
+def test_a_row_shows_desa_protection_amount_due_last_contact_next_date_and_actions(app, users, coordinator):
+    from tests.test_contacts_api import logged_in
+    today = local_today()
+    lapsed = add_months(month_start(today), -8)
+    number = paid_worker(app, users["officer"], 1, paid=(lapsed, 1))
+    phone = logged_in(app, "petugas1")  # not met today; to be tried again today (the list shows it again)
+    assert phone.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": phone.auth.token()}, json={
+        "client_id": "3f1c2c9e-0000-4000-8000-000000000092", "channel": "visit", "outcome": "no_answer",
+        "next_on": today.isoformat()}).status_code == 201
+    page = coordinator.get("/tindak-lanjut?daftar=inactive").get_data(as_text=True)
+    row = page[page.index(f'data-number="{number}"'):]
+    row = row[:row.index("</li>")]
+    with app.test_request_context():
+        from outreach.domain.followup import amount_due
+        from outreach.i18n import long_date
+        due = amount_due(None, [], 1, add_months(lapsed, 1) - timedelta(days=1), today, False)
+        ended, on = long_date(add_months(lapsed, 1) - timedelta(days=1)), long_date(today)
+    assert "· Toboali</span>" in row  # the desa
+    assert 'data-protection="inactive">Tidak aktif' in row and f"berakhir {ended}" in row
+    assert f'data-due="{due.total}"' in row and "Iuran berikutnya: Rp" in row
+    assert 'data-last-outcome="no_answer"' in row and "Tidak menjawab / tidak bertemu" in row
+    assert f"Jadwal hubungi: {on}" in row
+    assert f'href="/tindak-lanjut/pekerja/{number}">Catat kontak</a>' in row and 'href="tel:+6281234567890"' in row
