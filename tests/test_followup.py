@@ -194,12 +194,16 @@ def test_the_contact_log_is_exported_and_the_export_audited(app, users, coordina
     auth.login("petugas1")
     client.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": auth.token()},
                 json={"client_id": "3f1c2c9e-0000-4000-8000-000000000061", "channel": "sms", "outcome": "paid"})
+    client.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": auth.token()},
+                json={"client_id": "3f1c2c9e-0000-4000-8000-000000000062", "channel": "visit", "outcome": "other",
+                      "note": "=HYPERLINK(\"http://x\")"})
     csv = coordinator.get("/tindak-lanjut/kontak.csv").get_data(as_text=True)
     assert csv.startswith("\ufeffnumber,village_code,at") and f"{number},19.03.01.1001," in csv and ",sms,paid," in csv
+    assert ",petugas1,\"'=HYPERLINK(" in csv  # a note a spreadsheet would run as a formula is kept inert
     with app.app_context():
         from outreach.models import AuditEvent
         actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-2:] == ["contact", "export"]
+    assert actions[-3:] == ["contact", "contact", "export"]
 
 
 def test_pages_follow_the_keyset_without_gaps_or_repeats(app, users):

@@ -177,6 +177,8 @@ def export_rows(user: User):
 def csv_lines(query):
     import csv
     import io
+
+    from outreach.services.exports import inert  # a note a spreadsheet would run as a formula gets a quote
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -186,5 +188,5 @@ def csv_lines(query):
         buffer.truncate()
         writer.writerow([number, village, contact.at.isoformat(), contact.captured_at.isoformat() if contact.captured_at
                          else "", contact.channel, contact.outcome, contact.will_pay_on or "", contact.next_on or "",
-                         contact.event or "", username or "", contact.note or ""])
+                         contact.event or "", username or "", inert(contact.note or "")])
         yield buffer.getvalue()
