@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from outreach import audit
 from outreach.domain import codes
 from outreach.domain import followup as rules
+from outreach.domain.clock import local_day
 from outreach.domain.dates import parse_date
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
@@ -93,6 +94,8 @@ def log(registration: Registration, user: User, data: dict, client_id: str, toda
             return Logged("saved", known) if known.registration_id == registration.id else Logged("client_id_taken")
     except ClientIdTaken:
         return Logged("client_id_taken")
+    if captured_at is not None:  # logged without signal: its dates are judged on the day the officer logged it
+        today = min(today, local_day(captured_at))
     values, errors = check(data, today)
     visit = own_visit(visit_id, user)
     if not errors and values["consent_method"] and not needs_consent(registration):
