@@ -243,8 +243,9 @@ def test_an_inactive_worker_is_reactivated_by_the_branchs_payment_not_a_new_regi
     def state():
         with app.test_request_context():
             r = db.session.scalar(db.select(Registration).where(Registration.number == number))
-            return (r.kpj, followup.which_list(r, today), number in [x.number for x in followup.page(
-                "inactive", scope, today + timedelta(days=30))[0]], db.session.scalar(db.select(db.func.count(Registration.id))))
+            listed = [x.number for x in followup.page("inactive", scope, today + timedelta(days=30))[0]]
+            everyone = db.session.scalar(db.select(db.func.count(Registration.id)))
+            return r.kpj, followup.which_list(r, today), number in listed, everyone
 
     assert state() == (kpj(1), "inactive", True, 1)
     phone = logged_in(app, "petugas1")  # the officer records "paid"; the branch's import confirms it
