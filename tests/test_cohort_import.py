@@ -102,6 +102,15 @@ def test_one_bad_row_and_nothing_is_imported(app, users, tmp_path):
     assert "nothing imported" in out and registrations(app) == {}
 
 
+def test_empty_rows_excel_leaves_in_a_csv_are_skipped_and_a_row_without_a_nik_is_a_problem(app, users, tmp_path):
+    p = programme(app)
+    blank = ";;;;;;;"  # what Excel writes for a formatted but empty row
+    result = run(app, tmp_path, csv_file(*ROWS, blank, blank), p, "--dry-run")
+    assert result.exit_code == 0 and "dry run: 3 rows ready" in result.output, result.output
+    result = run(app, tmp_path, csv_file(ROWS[0], ";;Tanpa NIK;15-08-1990;Toboali;;6;"), p, "--dry-run")
+    assert result.exit_code != 0 and "line 3: T**** N** -: NIK tidak valid" in result.output, result.output
+
+
 def xlsx(rows, nik_as_number=False) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -50,6 +50,20 @@ def test_a_contact_sent_twice_is_saved_once_with_the_devices_time(app, users):
     assert r.last_outcome == "paid" and r.last_contact_at == contacts[0].captured_at
 
 
+def test_a_contact_logged_days_without_signal_is_judged_on_the_day_it_was_logged(app, users):
+    from datetime import timedelta
+
+    from outreach.domain.clock import local_today
+    number = paid_worker(app, users["officer"], 1)
+    phone = logged_in(app, "petugas1")
+    logged = local_today() - timedelta(days=10)  # ten days on Pongok without signal
+    body = {"client_id": CID, "channel": "visit", "outcome": "will_pay", "captured_at": f"{logged}T10:00:00+07:00",
+            "will_pay_on": (logged + timedelta(days=2)).isoformat()}
+    response = post(phone, number, **body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["next_on"] == (logged + timedelta(days=3)).isoformat()  # due again now
+
+
 def test_another_users_client_id_is_a_conflict_and_tells_nothing(app, users, make_user):
     number = paid_worker(app, users["officer"], 2)
     make_user("petugas2")

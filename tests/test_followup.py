@@ -194,12 +194,16 @@ def test_the_contact_log_is_exported_and_the_export_audited(app, users, coordina
     auth.login("petugas1")
     client.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": auth.token()},
                 json={"client_id": "3f1c2c9e-0000-4000-8000-000000000061", "channel": "sms", "outcome": "paid"})
+    client.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": auth.token()},
+                json={"client_id": "3f1c2c9e-0000-4000-8000-000000000062", "channel": "visit", "outcome": "other",
+                      "note": "=HYPERLINK(\"http://x\")"})
     csv = coordinator.get("/tindak-lanjut/kontak.csv").get_data(as_text=True)
     assert csv.startswith("\ufeffnumber,village_code,at") and f"{number},19.03.01.1001," in csv and ",sms,paid," in csv
+    assert ",petugas1,\"'=HYPERLINK(" in csv  # a note a spreadsheet would run as a formula is kept inert
     with app.app_context():
         from outreach.models import AuditEvent
         actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-2:] == ["contact", "export"]
+    assert actions[-3:] == ["contact", "contact", "export"]
 
 
 def test_pages_follow_the_keyset_without_gaps_or_repeats(app, users):
@@ -215,3 +219,65 @@ def test_pages_follow_the_keyset_without_gaps_or_repeats(app, users):
         assert len(set(seen)) == 35
         assert [r.paid_through for r in first + second] == sorted(r.paid_through for r in first + second)
         assert followup.page("inactive", scope, TODAY, "nonsense")[0] == first  # an odd cursor: the first page
+
+
+@pytest.mark.parametrize("after", ["~2026-01-01T00:00:00~1",  # no time zone
+                                   "2026-01-01~2026-01-05T00:00:00+00:00~99999999999999999999999",  # no such id
+                                   "0001-01-01~0001-01-01T00:00:00+14:00~1"])  # before the year 1 in UTC
+def test_an_odd_cursor_is_the_first_page_not_an_error(app, users, coordinator, after):
+    number = paid_worker(app, users["officer"], 1, paid=(add_months(month_start(local_today()), -8), 1))
+    for name in ("inactive", "no_first_payment"):
+        response = coordinator.get("/tindak-lanjut", query_string={"daftar": name, "after": after})
+        assert response.status_code == 200
+    assert f'data-number="{number}"' in coordinator.get(
+        "/tindak-lanjut", query_string={"daftar": "inactive", "after": after}).get_data(as_text=True)
+
+
+def test_an_inactive_worker_is_reactivated_by_the_branchs_payment_not_a_new_registration(app, users, coordinator):
+    from tests.test_contacts_api import logged_in
+    from tests.test_payment_import import kpj, upload
+    today = local_today()
+    number = paid_worker(app, users["officer"], 1, paid=(add_months(month_start(today), -8), 1))
+    scope = followup.Scope(kecamatan="19.03.01")
+
+    def state():
+        with app.test_request_context():
+            r = db.session.scalar(db.select(Registration).where(Registration.number == number))
+            listed = [x.number for x in followup.page("inactive", scope, today + timedelta(days=30))[0]]
+            everyone = db.session.scalar(db.select(db.func.count(Registration.id)))
+            return r.kpj, followup.which_list(r, today), number in listed, everyone
+
+    assert state() == (kpj(1), "inactive", True, 1)
+    phone = logged_in(app, "petugas1")  # the officer records "paid"; the branch's import confirms it
+    assert phone.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": phone.auth.token()}, json={
+        "client_id": "3f1c2c9e-0000-4000-8000-000000000091", "channel": "visit", "outcome": "paid"}).status_code == 201
+    month = month_start(today).strftime("%Y-%m")
+    assert upload(coordinator, f"kpj,first_month,months,amount,paid_on\n{kpj(1)},{month},3,33600,{today}\n",
+                  apply=True).status_code == 302
+    kpj_after, list_after, still_inactive, registrations = state()
+    assert (kpj_after, still_inactive, registrations) == (kpj(1), False, 1) and list_after != "inactive"
+
+
+def test_a_row_shows_desa_protection_amount_due_last_contact_next_date_and_actions(app, users, coordinator):
+    from tests.test_contacts_api import logged_in
+    today = local_today()
+    lapsed = add_months(month_start(today), -8)
+    number = paid_worker(app, users["officer"], 1, paid=(lapsed, 1))
+    phone = logged_in(app, "petugas1")  # not met today; to be tried again today (the list shows it again)
+    assert phone.post(f"/api/v1/registrations/{number}/contacts", headers={"X-CSRFToken": phone.auth.token()}, json={
+        "client_id": "3f1c2c9e-0000-4000-8000-000000000092", "channel": "visit", "outcome": "no_answer",
+        "next_on": today.isoformat()}).status_code == 201
+    page = coordinator.get("/tindak-lanjut?daftar=inactive").get_data(as_text=True)
+    row = page[page.index(f'data-number="{number}"'):]
+    row = row[:row.index("</li>")]
+    with app.test_request_context():
+        from outreach.domain.followup import amount_due
+        from outreach.i18n import long_date
+        due = amount_due(None, [], 1, add_months(lapsed, 1) - timedelta(days=1), today, False)
+        ended, on = long_date(add_months(lapsed, 1) - timedelta(days=1)), long_date(today)
+    assert "· Toboali</span>" in row  # the desa
+    assert 'data-protection="inactive">Tidak aktif' in row and f"berakhir {ended}" in row
+    assert f'data-due="{due.total}"' in row and "Iuran berikutnya: Rp" in row
+    assert 'data-last-outcome="no_answer"' in row and "Tidak menjawab / tidak bertemu" in row
+    assert f"Jadwal hubungi: {on}" in row
+    assert f'href="/tindak-lanjut/pekerja/{number}">Catat kontak</a>' in row and 'href="tel:+6281234567890"' in row

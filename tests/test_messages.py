@@ -190,3 +190,11 @@ def test_the_officers_phone_opens_whatsapp_with_the_text_and_logs_it(app, users,
     with app.app_context():
         contact = db.session.scalar(db.select(Contact))
         assert (contact.channel, contact.outcome, contact.event) == ("whatsapp", "other", "lapsed")
+
+
+def test_a_reply_with_odd_fields_or_signature_is_refused_not_an_error(app, users, gateway, client):
+    assert signed_reply(client, {"from": "081234567890", "text": 5}).get_json() == {"stopped": 0}
+    assert signed_reply(client, {"from": "081234567890", "text": ["BERHENTI"]}).get_json() == {"stopped": 0}
+    unsigned = client.post("/api/v1/messages/reply", data=b"{}", content_type="application/json",
+                           headers={"X-Outreach-Signature": "sha256=\u00e9".encode().decode("latin-1")})
+    assert unsigned.status_code == 403

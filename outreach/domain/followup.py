@@ -175,5 +175,7 @@ def next_contact(outcome: str, day: date, will_pay_on: date | None = None) -> da
 
 def asks_to_stop(text: str | None) -> bool:
     """A worker's reply or an officer's note that says "berhenti" (or STOP): no more automatic messages."""
-    words = "".join(c if c.isalnum() else " " for c in (text or "").lower()).split()
+    if not isinstance(text, str):  # a gateway's reply may carry anything
+        return False
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
     return any(word in STOP_WORDS for word in words)

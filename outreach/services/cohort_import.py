@@ -85,8 +85,9 @@ def read_table(raw: bytes, filename: str) -> list[dict]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:
-        return [dict(r) for r in csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)]
+    try:  # rows of empty cells (Excel writes ";;;;" for a formatted empty row) are skipped, as in an XLSX
+        return [dict(r) for r in csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+                if any(isinstance(v, str) and v.strip() for k, v in r.items() if k is not None)]
     except csv.Error:
         raise ValueError(_("Berkas tidak dapat dibaca sebagai CSV. Simpan ulang dari Excel sebagai \"CSV UTF-8\" "
                            "atau XLSX lalu coba lagi.")) from None
@@ -190,9 +191,11 @@ def check_row(row: CohortRow, cols: dict, programme: Programme, index: dict, see
     occupation = header_key(get.get("occupation", ""))
     row.occupation = next((c for c in OCCUPATIONS if header_key(c) == occupation), "lainnya")
     for key, what in ((row.nik, "nik"), (row.kpj, "kpj")):
-        if key and key in seen.setdefault(what, {}):
-            problems.append(_("Sama dengan baris %(line)s.", line=seen[what][key]))
-        seen[what].setdefault(key, row.line)
+        earlier = seen.setdefault(what, {})
+        if key and key in earlier:
+            problems.append(_("Sama dengan baris %(line)s.", line=earlier[key]))
+        elif key:
+            earlier[key] = row.line
     if nik.valid:
         row.existing = db.session.scalar(db.select(Registration).where(
             Registration.nik == row.nik, Registration.status.not_in(("rejected", "erased"))))

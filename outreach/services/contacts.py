@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from outreach import audit
 from outreach.domain import codes
 from outreach.domain import followup as rules
+from outreach.domain.clock import local_day
 from outreach.domain.dates import parse_date
 from outreach.extensions import db
 from outreach.inputs import MAX_ID
@@ -93,6 +94,8 @@ def log(registration: Registration, user: User, data: dict, client_id: str, toda
             return Logged("saved", known) if known.registration_id == registration.id else Logged("client_id_taken")
     except ClientIdTaken:
         return Logged("client_id_taken")
+    if captured_at is not None:  # logged without signal: its dates are judged on the day the officer logged it
+        today = min(today, local_day(captured_at))
     values, errors = check(data, today)
     visit = own_visit(visit_id, user)
     if not errors and values["consent_method"] and not needs_consent(registration):
@@ -177,6 +180,8 @@ def export_rows(user: User):
 def csv_lines(query):
     import csv
     import io
+
+    from outreach.services.exports import inert  # a note a spreadsheet would run as a formula gets a quote
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -186,5 +191,5 @@ def csv_lines(query):
         buffer.truncate()
         writer.writerow([number, village, contact.at.isoformat(), contact.captured_at.isoformat() if contact.captured_at
                          else "", contact.channel, contact.outcome, contact.will_pay_on or "", contact.next_on or "",
-                         contact.event or "", username or "", contact.note or ""])
+                         contact.event or "", username or "", inert(contact.note or "")])
         yield buffer.getvalue()

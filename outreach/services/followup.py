@@ -6,7 +6,7 @@ ix_registrations_village_paid_through), keyset-paged on (that column, id). A wor
 follow-up date of their latest contact, and for good after "moved" or "died".
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import and_, false, not_, or_
@@ -17,6 +17,7 @@ from outreach.domain.clock import local_day, local_midnight
 from outreach.domain.masking import mask_name, mask_phone
 from outreach.domain.occupations import TRANSPORT
 from outreach.extensions import db
+from outreach.inputs import as_int
 from outreach.models import Programme, Registration, User
 
 PAGE = 30
@@ -119,8 +120,11 @@ def decode_after(raw: str | None):
     """The keyset cursor from ?after= as (paid_through or None, kpj_at, id); None when absent or unreadable."""
     try:
         paid, kpj, ident = (raw or "").split("~")
-        return date.fromisoformat(paid) if paid else None, datetime.fromisoformat(kpj), int(ident)
-    except (ValueError, TypeError):
+        kpj_at = datetime.fromisoformat(kpj)
+        if kpj_at.tzinfo is None or as_int(ident) is None:  # kpj_at is a UTC column; ids are bounded
+            return None
+        return date.fromisoformat(paid) if paid else None, kpj_at.astimezone(timezone.utc), int(ident)
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a time before the year 1 in UTC
         return None
 
 

@@ -38,7 +38,8 @@ def signature(secret: str, body: bytes) -> str:
 
 def signed(secret: str, body: bytes, header: str | None) -> bool:
     """Whether a request's signature header is the body's, in constant time (the reply webhook)."""
-    return bool(secret) and isinstance(header, str) and hmac.compare_digest(signature(secret, body), header.strip())
+    return (bool(secret) and isinstance(header, str) and header.isascii()  # compare_digest refuses other str
+            and hmac.compare_digest(signature(secret, body), header.strip()))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

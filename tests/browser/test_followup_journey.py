@@ -72,6 +72,9 @@ def test_contacts_logged_offline_on_a_visit_reach_the_server_once(app, new_phone
     expect(counter(page)).to_have_attribute("data-count", "0", timeout=20_000)
     sent = contacts(app)
     assert sorted(outcome for outcome, _id in sent) == ["paid", "will_pay"] and len({i for _o, i in sent}) == 2
+    with app.app_context():  # the time each was logged on the phone, before the server had them
+        times = db.session.execute(db.select(Contact.captured_at, Contact.at)).all()
+    assert len(times) == 2 and all(captured is not None and captured <= at for captured, at in times)
     page.reload()
     expect(page.locator("[data-log-contact]")).to_have_count(0)  # both hidden until their next date
     assert contacts(app) == sent  # nothing sent twice
