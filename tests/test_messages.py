@@ -192,6 +192,19 @@ def test_the_officers_phone_opens_whatsapp_with_the_text_and_logs_it(app, users,
         assert (contact.channel, contact.outcome, contact.event) == ("whatsapp", "other", "lapsed")
 
 
+def test_an_imported_workers_messages_wait_for_consent_even_from_the_officers_phone(app, users, client, auth):
+    """The funder collected the consent, not this app: no text leaves until an officer records it at a contact."""
+    number = lapsed_worker(app, users, 2, source="imported", consent_version="funder")
+    auth.login("petugas1")
+    page = client.get(f"/tindak-lanjut/pekerja/{number}").get_data(as_text=True)
+    assert "data-message-held" in page and "wa.me" not in page and "sms:" not in page
+    response = client.post(f"/tindak-lanjut/pekerja/{number}/pesan",
+                           data={"csrf_token": auth.token(), "event": "lapsed", "whatsapp": "x"})
+    assert response.status_code == 302 and "wa.me" not in response.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Contact)) == 0
+
+
 def test_a_reply_with_odd_fields_or_signature_is_refused_not_an_error(app, users, gateway, client):
     assert signed_reply(client, {"from": "081234567890", "text": 5}).get_json() == {"stopped": 0}
     assert signed_reply(client, {"from": "081234567890", "text": ["BERHENTI"]}).get_json() == {"stopped": 0}

@@ -73,9 +73,10 @@ def worker_page(r: Registration, form: ContactForm, status: int = 200):
     text = messages.render(event, r, today, db.session.get(Programme, r.programme_id) if r.programme_id else None) \
         if event else None
     row = followup.describe([r], today)[0] if r.status == "active" else None
+    held = contacts.needs_consent(r)  # imported: no message, even from the officer's phone, before consent
     return render_template("followup/worker.html", r=r, form=form, list_name=name, row=row, event=event, text=text,
-                           links=messages.phone_links(r, text) if text else {}, message_form=MessageForm(event=event),
-                           history=contacts.history(r), needs_consent=contacts.needs_consent(r)), status
+                           links=messages.phone_links(r, text) if text and not held else {},
+                           message_form=MessageForm(event=event), history=contacts.history(r), needs_consent=held), status
 
 
 @bp.route("/tindak-lanjut/pekerja/<number>", methods=["GET", "POST"])
@@ -121,7 +122,7 @@ def send_message(number: str):
     channel = "whatsapp" if form.whatsapp.data else "sms"
     today = local_today()
     event = messages.event_for(r, today, followup.which_list(r, today))
-    if not form.validate_on_submit() or event is None or not r.phone:
+    if not form.validate_on_submit() or event is None or not r.phone or contacts.needs_consent(r):
         return redirect(url_for("followup.worker", number=number))
     text = messages.render(event, r, today, db.session.get(Programme, r.programme_id) if r.programme_id else None)
     contacts.log(r, me(), {"channel": channel, "outcome": "other", "event": event}, registrations.new_client_id(),
