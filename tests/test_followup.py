@@ -281,3 +281,19 @@ def test_a_row_shows_desa_protection_amount_due_last_contact_next_date_and_actio
     assert 'data-last-outcome="no_answer"' in row and "Tidak menjawab / tidak bertemu" in row
     assert f"Jadwal hubungi: {on}" in row
     assert f'href="/tindak-lanjut/pekerja/{number}">Catat kontak</a>' in row and 'href="tel:+6281234567890"' in row
+
+
+def test_a_discount_ending_row_says_what_a_month_costs_after_it(app, cohort, coordinator, monkeypatch):
+    """Paid through November 2026: December is still halved, then the bill doubles (PP 50/2025 ends)."""
+    import outreach.followup.views as views
+    monkeypatch.setattr(views, "local_today", lambda: TODAY)
+    page = coordinator.get("/tindak-lanjut?daftar=discount_ending").get_data(as_text=True)
+    row = page[page.index(f'data-number="{cohort["discount"]}"'):]
+    row = row[:row.index("</li>")]
+    with app.test_request_context():
+        situation = db.session.scalar(db.select(Registration).where(Registration.number == cohort["discount"]))
+        due = followup.describe([situation], TODAY)[0].due
+    assert due.monthly_after > due.total  # one month due, at the discounted rate
+    assert f'data-after="{due.monthly_after}"' in row and "potongan PP 50/2025 berakhir" in row
+    well = coordinator.get("/tindak-lanjut?daftar=ending").get_data(as_text=True)  # a driver keeps the discount
+    assert "data-after" not in well[well.index(f'data-number="{cohort["driver_ending"]}"'):]
