@@ -3,7 +3,6 @@
 import secrets
 import socket
 from datetime import date
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -13,6 +12,7 @@ from werkzeug.serving import run_simple
 
 from outreach import demo as demo_data
 from outreach import district
+from outreach.cli_jobs import run_as_job
 from outreach.domain.accounts import MIN_PASSWORD, ROLES, ROLES_WITH_KECAMATAN, normalise_username, valid_username
 from outreach.domain.clock import local_today
 from outreach.domain.contribution import FUNDING, FUNDING_ALIASES, SELF, parse_month
@@ -20,8 +20,7 @@ from outreach.domain.money import parse_rupiah
 from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
-from outreach.models.types import utcnow
-from outreach.services import erasure, jobs, kpj_import, login_sessions, programmes
+from outreach.services import login_sessions, programmes, routines
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -184,24 +183,29 @@ def list_programmes():
 
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
-def retention_run(dry_run):
+@click.option("--job", "as_job", is_flag=True, help="As a job (/tugas/<id>): on the RQ workers with JOBS_REDIS_URL "
+              "(its id printed last), else here, waited for.")
+@click.option("--user", "username", help="With --job: the admin who starts it (default: the first active admin).")
+def retention_run(dry_run, as_job, username):
     """Erase registrations past their retention and previewed import files (KPJ, cohort, payments) older than a day.
 
     Meant for cron or a systemd timer (README, "Personal data"). Prints counts only, never who."""
-    cfg = current_app.config
-    counts = erasure.run_retention(utcnow(), erasure.settings(cfg), dry_run)
-    files = kpj_import.forget_old_uploads(utcnow(), dry_run=dry_run)
-    files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_DIR, dry_run)
-    files += kpj_import.forget_legacy_files(Path(current_app.instance_path) / kpj_import.LEGACY_COHORT_DIR, dry_run,
-                                            "*.bin")
-    finished = jobs.forget_old(utcnow(), dry_run=dry_run)  # exports' files hold personal data too
-    if not dry_run:
-        db.session.commit()  # every erasure of the run, at once
+    if as_job and dry_run:
+        raise click.UsageError("--dry-run changes nothing: it needs no job")
+    if as_job:
+        summary = run_as_job("retention", {}, username)
+        if summary is None:
+            return
+    else:
+        summary = routines.run_retention(dry_run)
+        if not dry_run:
+            db.session.commit()  # every erasure of the run, at once
+    cfg, counts = current_app.config, summary["erased"]
     verb = "would erase" if dry_run else "erased"
     detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
     click.echo(f"{verb} {sum(counts.values())} registrations" + (f" ({detail})" if detail else ""))
-    click.echo(f"{'would delete' if dry_run else 'deleted'} {files} previewed import files")
-    click.echo(f"{'would delete' if dry_run else 'deleted'} {finished} finished jobs with their files")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {summary['files']} previewed import files")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {summary['jobs']} finished jobs with their files")
     click.echo(f"retention: rejected {cfg['RETENTION_REJECTED_MONTHS']} months, returned "
                f"{cfg['RETENTION_RETURNED_MONTHS']} months, any {cfg['RETENTION_MAX_MONTHS']} months after the last change")
 

@@ -1,15 +1,16 @@
-"""Flask commands of the follow-up: `cohort import` (a funder's member list) and `messages send` (the queue)."""
+"""Flask commands of the follow-up: `cohort import` (a funder's member list) and `messages send` (the queue; with
+`--job`, as the job an admin's button starts)."""
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from outreach.cli_jobs import an_admin, run_as_job
 from outreach.domain.clock import local_today
 from outreach.extensions import db
-from outreach.models import Programme, User
-from outreach.models.types import utcnow
-from outreach.services import cohort_import, gateway, messages, review
+from outreach.models import Programme
+from outreach.services import cohort_import, messages, review, routines
 
 cohort_cli = AppGroup("cohort", help="Funders' member lists (cohorts) as registrations.")
 messages_cli = AppGroup("messages", help="Automatic messages to workers.")
@@ -30,10 +31,7 @@ def import_file(file, programme_id, dry_run, username):
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         raise click.ClickException(f"no programme {programme_id}")
-    query = db.select(User).where(User.role == "admin", User.active.is_(True))
-    user = db.session.scalar(query.where(User.username == username) if username else query.order_by(User.id))
-    if user is None:
-        raise click.ClickException("an active admin account is needed (--user USERNAME)")
+    user = an_admin(username)
     try:
         rows = cohort_import.read(file.read_bytes(), file.name, programme, local_today())
     except ValueError as problem:
@@ -59,36 +57,29 @@ def import_file(file, programme_id, dry_run, username):
 
 
 @messages_cli.command("send")
-@click.option("--limit", default=500, show_default=True, help="Messages sent at most in this run.")
+@click.option("--limit", default=routines.SEND_LIMIT, show_default=True, help="Messages sent at most in this run.")
 @click.option("--queue-only", is_flag=True, help="Queue what is due; send nothing.")
-def messages_send(limit, queue_only):
+@click.option("--job", "as_job", is_flag=True, help="As a job (/tugas/<id>): on the RQ workers with JOBS_REDIS_URL "
+              "(its id printed last), else here, waited for.")
+@click.option("--user", "username", help="With --job: the admin who starts it (default: the first active admin).")
+def messages_send(limit, queue_only, as_job, username):
     """Queue the messages due today, then send the queued ones through the gateway (for cron or a systemd timer).
 
     Prints counts only, never who."""
-    cfg = current_app.config
-    gw = gateway.from_config(cfg)
-    if gw is None and not queue_only:
-        raise click.ClickException("MESSAGE_GATEWAY_URL is not set: nothing can be sent (use --queue-only to queue)")
-    if not cfg.get("PUBLIC_BASE_URL"):
-        raise click.ClickException("PUBLIC_BASE_URL must be set: messages carry the status link")
-    with current_app.test_request_context("/"):
-        made = messages.enqueue(local_today())
-        db.session.commit()
-    click.echo("queued: " + ", ".join(f"{event} {n}" for event, n in made.items()))
-    if queue_only:
-        return
-    states = {"sent": 0, "queued": 0, "failed": 0}
-    while sum(states.values()) < limit:
-        now = utcnow()
-        batch = messages.claim_due(now, min(100, limit - sum(states.values())))
-        db.session.commit()  # the claim, before anything leaves
-        if not batch:
-            break
-        for message_id in batch:
-            state = messages.deliver(message_id, gw, utcnow(), cfg["MESSAGE_MAX_ATTEMPTS"], cfg["MESSAGE_RETRY_SECONDS"])
-            db.session.commit()  # each message's fate at once: a crash never sends one twice
-            states[state] += 1
-    click.echo(f"sent {states['sent']}, to retry {states['queued']}, failed {states['failed']}")
+    if as_job:
+        summary = run_as_job("send_messages", {"limit": limit, "queue_only": queue_only}, username)
+    else:
+        cfg = current_app.config
+        missing = messages.missing_setting(cfg, queue_only)
+        if missing:
+            raise click.ClickException({
+                "gateway": "MESSAGE_GATEWAY_URL is not set: nothing can be sent (use --queue-only to queue)",
+                "public_url": "PUBLIC_BASE_URL must be set: messages carry the status link"}[missing])
+        summary = messages.send_due(cfg, local_today(), limit, queue_only, lambda *progress: db.session.commit())
+    if summary is not None:
+        click.echo("queued: " + ", ".join(f"{event} {n}" for event, n in summary["queued"].items()))
+        if "sent" in summary:
+            click.echo("sent {sent}, to retry {to_retry}, failed {failed}".format(**summary))
 
 
 def init_app(app) -> None:

@@ -1,10 +1,13 @@
 """`flask --app outreach jobs worker`: runs the long work (services/jobs.py) from Redis (JOBS_REDIS_URL) with RQ;
-`jobs requeue`: puts back jobs a dead worker left running, or that were queued while no worker ran."""
+`jobs requeue`: puts back jobs a dead worker left running, or that were queued while no worker ran. Also what the
+commands that act as an admin or start a job (`--job`) share."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from outreach import worker
+from outreach.extensions import db
+from outreach.models import Job, User
 from outreach.services import jobs
 
 jobs_cli = AppGroup("jobs", help="Long work outside requests (exports, imports) on RQ.")
@@ -33,6 +36,38 @@ def requeue_command():
         raise click.ClickException("JOBS_REDIS_URL is not set: a job of the embedded default runs on a thread of "
                                    "the app's process, and this command's process would end before it.")
     click.echo(f"put back on the queue: {len(worker.requeue_stale())} job(s)")
+
+
+def an_admin(username: str | None) -> User:
+    """The admin a command acts as: `--user USERNAME`, else the first active admin."""
+    query = db.select(User).where(User.role == "admin", User.active.is_(True))
+    user = db.session.scalar(query.where(User.username == username) if username else query.order_by(User.id))
+    if user is None:
+        raise click.ClickException("an active admin account is needed (--user USERNAME)")
+    return user
+
+
+def run_as_job(kind: str, params: dict, username: str | None) -> dict | None:
+    """`--job`: a job of `kind` as the admin (or the one already queued or running: one at a time). With
+    JOBS_REDIS_URL it goes to the workers and its id is printed on the last line (None returned); without, it
+    runs on a thread of this process, and its summary is returned once done."""
+    job, new = jobs.start_once(kind, params, an_admin(username).id)
+    db.session.commit()
+    if not new:
+        click.echo(f"a {kind} job is already queued or running: /tugas/{job.id}")
+        click.echo(str(job.id))
+        return None
+    jobs.dispatch(job.id)
+    if jobs.redis_url():
+        click.echo(f"queued for the workers: /tugas/{job.id}")
+        click.echo(str(job.id))
+        return None
+    jobs.wait(current_app._get_current_object(), timeout=None)
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    if job.state != "done":
+        raise click.ClickException(f"job {job.id} {job.state}: {job.error or ''}")
+    return job.summary
 
 
 def init_app(app) -> None:

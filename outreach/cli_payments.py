@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from outreach.cli_jobs import an_admin
 from outreach.extensions import db
-from outreach.models import User
 from outreach.services import payment_import, review
 from outreach.services.kpj_import import decode_upload
 
@@ -20,10 +20,7 @@ payments_cli = AppGroup("payments", help="Contribution payments.")
 @click.option("--user", "username", help="The admin recorded as importing (default: the first active admin).")
 def import_command(file, dry_run, username):
     """Import FILE (CSV: NIK or KPJ, first month + months or paid until, amount, paid date, channel)."""
-    query = db.select(User).where(User.role == "admin", User.active.is_(True))
-    user = db.session.scalar(query.where(User.username == username) if username else query.order_by(User.id))
-    if user is None:
-        raise click.ClickException("an active admin account is needed (--user USERNAME)")
+    user = an_admin(username)
     if file.stat().st_size > payment_import.MAX_IMPORT_BYTES:
         raise click.ClickException("file larger than 9 MB: split it")
     with current_app.test_request_context("/"):  # the row messages in the default language

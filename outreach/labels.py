@@ -386,6 +386,11 @@ FOLLOWUP_LISTS = {
                         _l("Potongan 50% PP 50/2025 berakhir: tagihan berikutnya menjadi dua kali lipat.")),
     "ending": (_l("Perlindungan segera berakhir"), _l("Bulan yang sudah dibayar habis dalam 30 hari.")),
 }
+# The automatic messages' events (services/messages.py EVENTS), as the admin reads them after a run.
+MESSAGE_EVENTS = {"returned": _l("Perlu perbaikan"), "kpj_issued": _l("KPJ terbit"),
+                  "first_payment_due": _l("Belum bayar iuran pertama"),
+                  "ending_soon": _l("Perlindungan segera berakhir"), "lapsed": _l("Tidak aktif"),
+                  "programme_ending": _l("Program pembayar segera berakhir")}
 CHANNELS = {"visit": _l("Kunjungan"), "phone": _l("Telepon"), "whatsapp": _l("WhatsApp"), "sms": _l("SMS")}
 OUTCOMES = {
     "paid": _l("Sudah bayar"),
@@ -423,7 +428,8 @@ PAYMENT_ERRORS = {
 JOB_KINDS = {"export_queue": _l("Ekspor pendaftaran"), "export_programme": _l("Ekspor anggota program"),
              "import_kpj": _l("Impor nomor KPJ"), "import_cohort": _l("Impor daftar peserta program"),
              "check_payments": _l("Pemeriksaan berkas pembayaran"), "import_payments": _l("Impor pembayaran"),
-             "dashboard": _l("Penghitungan dasbor")}
+             "dashboard": _l("Penghitungan dasbor"), "send_messages": _l("Pengiriman pesan otomatis"),
+             "retention": _l("Penghapusan data yang lewat masa simpan")}
 JOB_STATES = {"queued": _l("Menunggu giliran"), "running": _l("Sedang dikerjakan"), "done": _l("Selesai"),
               "failed": _l("Gagal")}
 JOB_SUMMARY = {"rows": _l("Baris"), "applied": _l("Diterapkan"), "new": _l("Baru"), "matched": _l("Dicocokkan"),

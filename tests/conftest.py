@@ -73,6 +73,8 @@ def clean_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    from outreach.services import jobs
+    jobs.wait(app)  # a job a test started on a thread of this process is over before its tables go
     with app.app_context():
         emptied = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
         if db.engine.dialect.name == "postgresql":

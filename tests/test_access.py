@@ -60,6 +60,7 @@ ACCESS = {
     "privacy.erase": {"coord", "admin"},
     "privacy.access_page": {"coord", "admin"},
     "privacy.access_json": {"coord", "admin"},
+    "privacy.run_retention": {"admin"},  # a job, as `retention run --job` (tests/test_routine_jobs.py)
     "programmes.index": {"coord", "coord_other", "admin"},
     "programmes.create": {"admin"},
     "programmes.edit": {"admin"},
@@ -75,6 +76,7 @@ ACCESS = {
     "followup.visit_list": {"owner"},
     "followup.export_contacts": {"coord", "coord_other", "admin"},
     "followup.cohort": {"admin"},
+    "followup.send_due_messages": {"admin"},  # a job, as `messages send --job` (tests/test_routine_jobs.py)
     "api.log_contact": {"owner", "officer2", "coord", "admin"},
     "api.record_payment": {"coord", "admin"},  # 409 before the KPJ; officers 403 (tests/test_payments_api.py)
     # Payments: coordinators of the worker's kecamatan and admins (tests/test_payment_pages.py).

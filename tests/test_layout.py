@@ -109,6 +109,8 @@ def test_every_code_has_its_words(app):
              (labels.REQUEST_KINDS, privacy.REQUEST_KINDS), (labels.IDENTIFICATIONS, privacy.IDENTIFICATIONS),
              (labels.REQUEST_STATES, privacy.REQUEST_STATES), (labels.PROGRAMME_STATES, programmes.STATES),
              (labels.PAYMENT_CHANNELS, payments.CHANNELS), (labels.PAYMENT_SOURCES, payments.SOURCES)]
+    from outreach.services.messages import EVENTS
+    pairs.append((labels.MESSAGE_EVENTS, EVENTS))
     for words, allowed in pairs:
         assert list(words) == list(allowed)
     from outreach.models.audit import ACTIONS

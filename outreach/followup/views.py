@@ -1,5 +1,6 @@
 """Follow-up: the lists of workers to contact, a worker's contact log and form, messages from the officer's
-phone, a visit's list for use without signal, the contact log's export, and the cohort import for admins."""
+phone, a visit's list for use without signal, the contact log's export, and for admins the cohort import and
+the automatic messages sent now (a job, as `flask messages send --job`)."""
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -129,6 +130,18 @@ def send_message(number: str):
                  today)
     db.session.commit()
     return redirect(messages.phone_links(r, text)[channel])
+
+
+@bp.post("/tindak-lanjut/kirim-pesan")
+@role_required("admin")
+def send_due_messages():
+    """Queue and send the automatic messages due now, without waiting for the timer: the job of that kind already
+    under way, else a new one (services/routines.py)."""
+    job, new = jobs.start_once("send_messages", {}, current_user.id)
+    db.session.commit()
+    if new:
+        jobs.dispatch(job.id)
+    return redirect(url_for("tasks.show", job_id=job.id))
 
 
 @bp.get("/kunjungan/<int:visit_id>/tindak-lanjut")

@@ -1,5 +1,6 @@
 """The workers' data-subject requests (UU PDP), for coordinators and admins: the register, one request with
-what answers it (the access copy, erasure, closing it), and the access copy of one worker's data."""
+what answers it (the access copy, erasure, closing it), the access copy of one worker's data, and for admins
+the retention run started now (a job, as `flask retention run --job`)."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -14,7 +15,7 @@ from outreach.extensions import db
 from outreach.models.types import utcnow
 from outreach.privacy.forms import CloseForm, EraseForm, RequestForm
 from outreach.security import rerender_on_csrf_error, role_required
-from outreach.services import erasure, privacy
+from outreach.services import erasure, jobs, privacy
 from outreach.services.access import registration_for
 
 bp = Blueprint("privacy", __name__)
@@ -30,6 +31,18 @@ def me():
 def requests():
     open_requests, closed = privacy.register(me())
     return render_template("privacy/requests.html", open_requests=open_requests, closed=closed, now=utcnow())
+
+
+@bp.post("/privasi/retensi")
+@role_required("admin")
+def run_retention():
+    """Erase what is past its retention now, without waiting for the night's timer: the retention job already
+    under way, else a new one (services/routines.py)."""
+    job, new = jobs.start_once("retention", {}, current_user.id)
+    db.session.commit()
+    if new:
+        jobs.dispatch(job.id)
+    return redirect(url_for("tasks.show", job_id=job.id))
 
 
 def received(form: RequestForm):

@@ -14,6 +14,7 @@ from flask_babel import get_locale
 
 from outreach.extensions import db
 from outreach.models import Job, JobChunk
+from outreach.models.types import utcnow
 
 KINDS = {  # kind -> "module:function" taking (job, report)
     "export_queue": "outreach.services.export_jobs:queue_export",
@@ -23,7 +24,12 @@ KINDS = {  # kind -> "module:function" taking (job, report)
     "check_payments": "outreach.services.import_jobs:payments_preview",
     "import_payments": "outreach.services.import_jobs:payments",
     "dashboard": "outreach.services.dashboard:refresh",
+    "send_messages": "outreach.services.routines:send_messages",
+    "retention": "outreach.services.routines:retention",
 }
+# The timers' routine work: one at a time (start_once), and the district's rather than its starter's, so any admin
+# sees it on /tugas/<id> (its summary is counts only, and it has no file).
+ROUTINE = ("send_messages", "retention")
 QUEUE = "outreach"
 CHUNK = 512 * 1024
 # gzip's fastest level: a file kept a day; level 6 took 3 times as long (a third of a 1M-row export's time) to
@@ -45,6 +51,16 @@ def create(kind: str, params: dict, user_id: int, total: int | None = None, file
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def start_once(kind: str, params: dict, user_id: int) -> tuple[Job, bool]:
+    """(the job of `kind` already queued or running, False), else (a new one, True): added and flushed; the caller
+    commits, then dispatch()es a new one. A job silent for JOB_STALE_SECONDS (its process died) holds nothing."""
+    alive = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
+    found = db.session.scalar(db.select(Job).where(Job.kind == kind, db.or_(
+        db.and_(Job.state == "queued", Job.created_at >= alive),
+        db.and_(Job.state == "running", Job.heartbeat_at >= alive))).order_by(Job.id).limit(1))
+    return (found, False) if found else (create(kind, params, user_id), True)
 
 
 def locale() -> str:
@@ -77,7 +93,7 @@ def dispatch(job_id: int) -> None:
     thread.start()
 
 
-def wait(app, timeout: float = 60) -> None:
+def wait(app, timeout: float | None = 60) -> None:
     """Wait for this process's job threads (tests, the `demo` command's exit)."""
     for thread in list(app.extensions.get("outreach_job_threads", [])):
         thread.join(timeout)

@@ -1,4 +1,5 @@
-"""Messages to workers: the templates, and the automatic queue that `flask messages send` works through.
+"""Messages to workers: the templates, and the automatic queue that `flask messages send` and the
+`send_messages` job (services/routines.py) work through, with one loop (send_due).
 
 Texts are plain Indonesian whatever the officer's screen language (the worker reads them), and carry the status
 link and never the NIK, birth date or address. Two ways to send, one set of texts: from the officer's phone
@@ -6,10 +7,12 @@ link and never the NIK, birth date or address. Two ways to send, one set of text
 Automatic messages go only to workers whose consent text named messages (MESSAGE_CONSENT_VERSIONS), who have a
 phone and have not said "berhenti"; an imported worker gets none until an officer records their consent.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
+from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_
@@ -213,6 +216,43 @@ def deliver(message_id: int, gw, now: datetime, max_attempts: int, retry_seconds
         else:
             message.next_attempt_at = now + timedelta(seconds=retry_seconds * 2 ** (message.attempts - 1))
     return message.state
+
+
+def missing_setting(cfg, queue_only: bool = False) -> str | None:
+    """What keeps automatic messages from leaving: "gateway" (no MESSAGE_GATEWAY_URL; queuing needs none),
+    "public_url" (no PUBLIC_BASE_URL: the texts carry the status link), or None."""
+    if not queue_only and not cfg.get("MESSAGE_GATEWAY_URL"):
+        return "gateway"
+    if not cfg.get("PUBLIC_BASE_URL"):
+        return "public_url"
+    return None
+
+
+def send_due(cfg, today: date, limit: int, queue_only: bool, checkpoint: Callable[[int, int | None], None]) -> dict:
+    """Queue the messages due today, then send queued ones due now (at most `limit`); counts only, never who.
+
+    `checkpoint(sent so far, how many are due)` commits (a command's db.session.commit, a job's report): it is
+    called once the queue is made, after each claim (before anything leaves) and after each message (its fate at
+    once), so that neither a second run nor a crash ever sends a message twice."""
+    with current_app.test_request_context("/"):  # the texts' links are built with no request to build them on
+        made = enqueue(today)
+    due = None if queue_only else min(limit, db.session.scalar(db.select(db.func.count(Message.id)).where(
+        Message.state == "queued", Message.next_attempt_at <= utcnow())))
+    checkpoint(0, due)
+    summary = {"queued": made}
+    if queue_only:
+        return summary
+    gw, states = gateway.from_config(cfg), {"sent": 0, "queued": 0, "failed": 0}
+    while (done := sum(states.values())) < limit:
+        batch = claim_due(utcnow(), min(100, limit - done))
+        checkpoint(done, due)  # the claim, before anything leaves
+        if not batch:
+            break
+        for message_id in batch:
+            states[deliver(message_id, gw, utcnow(), cfg["MESSAGE_MAX_ATTEMPTS"], cfg["MESSAGE_RETRY_SECONDS"])] += 1
+            done += 1
+            checkpoint(done, max(due, done))  # this message's fate, at once
+    return summary | {"sent": states["sent"], "to_retry": states["queued"], "failed": states["failed"]}
 
 
 def stop(phone: str) -> int:

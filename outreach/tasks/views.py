@@ -1,5 +1,6 @@
 """/tugas/<id>: a job's progress (the page refreshes itself, no JavaScript needed) and its result: the file to
-download, or an import's summary. Only the user who started a job sees it; anyone else gets 403."""
+download, or an import's summary. Only the user who started a job sees it (anyone else gets 403), except the
+timers' routine work (jobs.ROUTINE: messages, retention), which any admin sees."""
 import zlib
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
@@ -18,7 +19,7 @@ def own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None:
         abort(404)
-    if job.user_id != current_user.id:
+    if job.user_id != current_user.id and not (job.kind in jobs.ROUTINE and current_user.has_role("admin")):
         abort(403)  # an admin included: an export's file is for the one who asked for it
     return job
 

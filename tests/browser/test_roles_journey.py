@@ -1,4 +1,6 @@
 """Each role sees its own menu on the phone, and a page it may not open says so in Indonesian, with a way back."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,3 +55,20 @@ def test_coordinator_and_admin_pages_have_44px_tap_targets(phone, users, app):
     phone.goto("/tinjau")
     assert_no_horizontal_scroll(phone)
     assert tap_targets_too_small(phone, ".row input[type=checkbox]") == []
+
+
+def test_an_admin_runs_the_routine_work_now_from_a_phone(phone, users, app):
+    """The buttons of the timers' work (messages on the follow-up page, retention on the privacy register) are
+    fingers' work, and the job's page shows the run's counts when done (tests/test_routine_jobs.py)."""
+    from tests.browser.test_login_journey import tap_targets_too_small
+
+    login(phone, "admin1", PASSWORD)
+    phone.goto("/tindak-lanjut")
+    assert tap_targets_too_small(phone, "#send-messages") == []
+    phone.goto("/privasi")
+    assert tap_targets_too_small(phone, "#run-retention") == []
+    phone.click("#run-retention")
+    expect(phone).to_have_url(re.compile(r"/tugas/\d+$"))
+    expect(phone.locator("[data-retention] [data-key=jobs]")).to_be_visible(timeout=15_000)  # it refreshes itself
+    expect(phone.locator("h1")).to_have_text("Penghapusan data yang lewat masa simpan")
+    assert_no_horizontal_scroll(phone)
