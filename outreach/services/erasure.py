@@ -95,6 +95,9 @@ def run_retention(now: datetime, retention: rules.Retention, dry_run: bool) -> C
     due = due_for_erasure(now, retention)
     counts = Counter(r.status for r in due)
     if not dry_run:
-        for registration in due:
-            erase(registration, None, "retention")
-    return counts
+        for registration, status in [(r, r.status) for r in due]:
+            try:
+                erase(registration, None, "retention")
+            except NotErasable:  # erased or moved meanwhile (another run, a coordinator): not counted here
+                counts[status] -= 1
+    return +counts
