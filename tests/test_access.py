@@ -66,7 +66,6 @@ ACCESS = {
     "programmes.edit": {"admin"},
     "programmes.show": {"coord", "admin"},  # a programme of Toboali: not Lepar's coordinator
     "programmes.export_members": {"coord", "admin"},
-    "api.record_payment": {"coord", "admin"},  # officers log contacts; payments come from the branch
     "tasks.show": {"coord"},  # a job: only the user who started it (an export's file holds personal data)
     "tasks.download": {"coord"},
     # Follow-up: officers and coordinators of the worker's kecamatan, whoever enrolled them (tests/test_followup.py).

@@ -25,7 +25,7 @@ from outreach.models import Payment, Registration, RegistrationEvent, User
 from outreach.models.types import utcnow
 from outreach.services import bulk, tariff
 from outreach.services.access import visible_to
-from outreach.services.kpj_import import csv_problem, decode_upload, header_key  # noqa: F401 (decode: the view's)
+from outreach.services.kpj_import import csv_problem, header_key
 from outreach.services.payments import event_changes
 from outreach.services.review import Refused
 
