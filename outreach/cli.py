@@ -22,6 +22,7 @@ from outreach.extensions import db
 from outreach.models import Programme, Region, User
 from outreach.models.types import utcnow
 from outreach.services import erasure, jobs, kpj_import, login_sessions, programmes
+from outreach.services import counts as kept_counts
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -193,6 +194,7 @@ def retention_run(dry_run):
     finished = jobs.forget_old(utcnow(), dry_run=dry_run)  # exports' files hold personal data too
     if not dry_run:
         db.session.commit()  # every erasure of the run, at once
+        kept_counts.fold()  # their count changes (services/counts.py), in a transaction of its own
     verb = "would erase" if dry_run else "erased"
     detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
     click.echo(f"{verb} {sum(counts.values())} registrations" + (f" ({detail})" if detail else ""))

@@ -4,6 +4,8 @@ after inserts, moves, a kecamatan changed, deletions, a rollback and a fold, on 
 another transaction's changes are not yet committed; the queue's tabs read both tables when they count whole
 kecamatan (and fold past a threshold), and count the rows themselves for any other filter. From 0020 with rows:
 back-filled, and back down; from 0024 with rows: the changes go to the new table, and back down folded."""
+from datetime import date
+
 import pytest
 from flask_migrate import downgrade, upgrade
 
@@ -140,6 +142,42 @@ def test_the_tabs_fold_when_they_read_many_changes(app, users, monkeypatch):
     assert folds == [many]  # every kecamatan's changes counted, not only the coordinator's
     assert changes(app) == (0 if on_postgres(app) else many) and kept(app) == counted(app)
     assert "Menunggu verifikasi <strong>2</strong>" in coord.get("/tinjau").get_data(as_text=True)
+
+
+def test_the_bulk_jobs_fold_after_their_commit(app, users, monkeypatch):
+    """KPJ import and dashboard jobs, and `retention run`: a fold once their changes are committed (seen from a
+    connection of its own), and the counts exact after it."""
+    from outreach import worker
+    from outreach.services import jobs
+    from tests.test_jobs import finished, job_of, kpj_file, upload
+    from tests.test_retention import age
+    seen = []
+    real = kept_counts.fold
+
+    def fold_and_note():
+        with db.engine.connect() as conn:  # what is committed
+            seen.append(dict(conn.execute(db.select(Registration.status, db.func.count()).group_by(
+                Registration.status)).all()))
+        return real()
+    monkeypatch.setattr(kept_counts, "fold", fold_and_note)
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 1)
+    numbers = bulk_rows(app, users["officer"], 3, status="submitted")
+    coord = login_as(app, "koord1")
+    digest = upload(coord, kpj_file(numbers)).get_data(as_text=True).split(
+        'name="digest" type="hidden" value="')[1].split('"')[0]
+    assert "Diterapkan: 3" in finished(app, coord, job_of(upload(coord, None, digest)))
+    assert seen == [{"active": 3}] and kept(app) == counted(app)
+    with app.app_context():
+        job = jobs.create("dashboard", {"today": date.today().isoformat()}, users["admin"])
+        db.session.commit()
+        worker.run(job.id)
+    assert len(seen) == 2
+    rejected = bulk_rows(app, users["officer"], 2, start=10, status="rejected")
+    age(app, rejected, 200)
+    done = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "erased 2 registrations" in done.output, done.output
+    assert seen[2] == {"active": 3, "erased": 2}
+    assert kept(app) == counted(app) and changes(app) == 0 and folded(app) == counted(app)
 
 
 def test_revision_0021_back_fills_the_counts_and_goes_down_again(tmp_path):

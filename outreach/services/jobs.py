@@ -24,6 +24,9 @@ KINDS = {  # kind -> "module:function" taking (job, report)
     "import_payments": "outreach.services.import_jobs:payments",
     "dashboard": "outreach.services.dashboard:refresh",
 }
+# Kinds after whose commit the worker folds the count changes (services/counts.py): the imports that move
+# thousands of registrations at once, and the dashboard's refresh (a moment that comes every minute or so)
+FOLD_AFTER = frozenset({"import_kpj", "import_cohort", "dashboard"})
 QUEUE = "outreach"
 CHUNK = 512 * 1024
 # gzip's fastest level: a file kept a day; level 6 took 3 times as long (a third of a 1M-row export's time) to
