@@ -3,9 +3,10 @@
 For N = 2,000 / 8,000 / 20,000 rows (--rows), N per-row status changes (submitted -> active, in the kecamatan with
 the most submitted rows, one UPDATE per row as the ORM writes a KPJ import's) in one transaction, rolled back:
 seconds with the trigger, and with it disabled (ALTER TABLE ... DISABLE TRIGGER inside the same transaction,
-rolled back with it), and their ratio; medians of --repeat runs (default 3) with their range. At 0025 also the
-fold of N change rows into registration_counts (services/counts.py), in a transaction rolled back too.
-Nothing is committed. Use a scratch copy of the province-sized database (bench/scale_load.py), e.g.
+rolled back with it), and their ratio; medians of --repeat runs (default 3) with their range. At 0025 also
+the fold of the 2N change rows those leave into registration_counts (services/counts.py), in ms, in a
+transaction rolled back too. Nothing is committed. Use a scratch copy of the province-sized database
+(bench/scale_load.py), e.g.
     createdb -T outreach_scale hc_scale
 Run: python bench/counts.py --database postgresql://postgres@127.0.0.1:5432/hc_scale [--rows 2000 8000 20000]
 """
@@ -23,7 +24,8 @@ TRIGGER = "registration_counts_update"
 MOVE = "UPDATE registrations SET status = 'active' WHERE id = %s"
 
 
-def spread(values) -> str:
+def spread(values, scale: float = 1) -> str:
+    values = [v * scale for v in values]
     return f"{statistics.median(values):6.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
@@ -39,14 +41,15 @@ def moves(conn, ids, with_trigger: bool) -> float:
 
 
 def fold(conn, kecamatan: str, n: int) -> float | None:
-    """Seconds to fold n change rows (0025's table) into registration_counts, rolled back; None before 0025."""
+    """Seconds to fold the 2n change rows that n moves leave (0025's table) into registration_counts, rolled
+    back; None before 0025."""
     if conn.execute("SELECT to_regclass('registration_count_changes')").fetchone()[0] is None:
         return None
     from outreach.services.counts import FOLD  # the statement the app runs
     with conn.transaction(force_rollback=True):
         conn.execute("INSERT INTO registration_count_changes (kecamatan_code, status, n) SELECT %s, "
-                     "CASE WHEN i % 2 = 0 THEN 'submitted' ELSE 'active' END, CASE WHEN i % 2 = 0 THEN -1 ELSE 1 END "
-                     "FROM generate_series(1, %s) AS i", (kecamatan, n))
+                     "CASE WHEN i %% 2 = 0 THEN 'submitted' ELSE 'active' END, CASE WHEN i %% 2 = 0 THEN -1 ELSE 1 END "
+                     "FROM generate_series(1, %s) AS i", (kecamatan, 2 * n))
         started = time.perf_counter()
         conn.execute(FOLD)
         return time.perf_counter() - started
@@ -66,7 +69,7 @@ def main() -> None:
             "GROUP BY kecamatan_code ORDER BY count(*) DESC LIMIT 1").fetchone()
         conn.commit()
         print(f"revision {version}; {kecamatan}: {available:,} submitted rows; medians of {args.repeat} (range)")
-        print(f"{'changes':>8}  {'trigger s':>22}  {'disabled s':>22}  {'ratio':>22}  {'fold s':>22}")
+        print(f"{'changes':>8}  {'trigger s':>22}  {'disabled s':>22}  {'ratio':>22}  {'fold ms':>22}")
         for n in args.rows:
             if n > available:
                 print(f"{n:>8}  skipped: only {available:,} submitted rows in {kecamatan}")
@@ -82,7 +85,7 @@ def main() -> None:
                     folds.append(seconds)
             ratios = [a / b for a, b in zip(on, off)]
             print(f"{n:>8,}  {spread(on):>22}  {spread(off):>22}  {spread(ratios):>22}  "
-                  f"{spread(folds) if folds else '-':>22}")
+                  f"{spread(folds, 1000) if folds else '-':>22}")
 
 
 if __name__ == "__main__":
