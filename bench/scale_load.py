@@ -117,6 +117,7 @@ def fill(rows: int) -> None:
     db.session.execute(db.text("SET session_replication_role = DEFAULT"))
     renumber()
     db.session.execute(db.text("DELETE FROM registration_counts"))
+    db.session.execute(db.text("DELETE FROM registration_count_changes"))  # in the rebuilt counts already (0025)
     db.session.execute(db.text("INSERT INTO registration_counts (kecamatan_code, status, n) SELECT kecamatan_code, "
                                "status, count(*) FROM registrations GROUP BY kecamatan_code, status"))
     db.session.commit()

@@ -21,6 +21,7 @@ from outreach.domain.phone import normalise_mobile
 from outreach.extensions import db
 from outreach.models import Programme, Region, User
 from outreach.services import login_sessions, programmes, routines
+from outreach.services import counts as kept_counts
 from outreach.services.regions import load_regions
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -200,6 +201,7 @@ def retention_run(dry_run, as_job, username):
         summary = routines.run_retention(dry_run)
         if not dry_run:
             db.session.commit()  # every erasure of the run, at once
+            kept_counts.fold()  # their count changes (services/counts.py), in a transaction of its own
     cfg, counts = current_app.config, summary["erased"]
     verb = "would erase" if dry_run else "erased"
     detail = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))

@@ -11,6 +11,7 @@ from outreach.domain.clock import local_today
 from outreach.extensions import db
 from outreach.models import Programme
 from outreach.services import cohort_import, messages, review, routines
+from outreach.services import counts as kept_counts
 
 cohort_cli = AppGroup("cohort", help="Funders' member lists (cohorts) as registrations.")
 messages_cli = AppGroup("messages", help="Automatic messages to workers.")
@@ -53,6 +54,7 @@ def import_file(file, programme_id, dry_run, username):
         db.session.rollback()
         raise click.ClickException(" ".join(refusal.messages)) from None
     db.session.commit()
+    kept_counts.fold()  # the rows' count changes (services/counts.py), in a transaction of its own
     click.echo("imported: {new} new, {matched} matched, {already} already there".format(**counts))
 
 

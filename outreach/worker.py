@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from outreach.extensions import db
 from outreach.models import Job, JobChunk
 from outreach.models.types import utcnow
-from outreach.services import jobs
+from outreach.services import counts, jobs
 from outreach.services.jobs import JobFailed, redis_url
 
 APP = None
@@ -60,9 +60,10 @@ def run(job_id: int) -> None:
     if not claim(job_id):
         return
     job = db.session.get(Job, job_id)
+    kind = job.kind
     db.session.execute(db.delete(JobChunk).where(JobChunk.job_id == job_id))  # an earlier attempt's file
     db.session.commit()
-    module, name = jobs.KINDS[job.kind].split(":")
+    module, name = jobs.KINDS[kind].split(":")
     handler = getattr(importlib.import_module(module), name)
 
     def report(progress: int, total: int | None = None) -> None:
@@ -86,6 +87,8 @@ def run(job_id: int) -> None:
             db.session.commit()
         raise
     finish(job_id, "done", summary=summary)
+    if kind in jobs.FOLD_AFTER:
+        counts.fold()  # after the commit, in a transaction of its own
 
 
 def finish(job_id: int, state: str, summary: dict | None = None, error: str | None = None) -> None:

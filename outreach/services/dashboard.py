@@ -110,7 +110,8 @@ def keep(scope: str, today: date, value: dict) -> None:
 
 
 def refresh(job, report) -> dict:
-    """The job: count the asking user's scope again and keep it."""
+    """The job: count the asking user's scope again and keep it (then the worker folds the registration count
+    changes: jobs.FOLD_AFTER)."""
     user = db.session.get(User, job.user_id)
     today = date.fromisoformat(job.params["today"])
     keep(scope_of(user), today, count(user, today))

@@ -1,7 +1,8 @@
 """Imports applied as jobs (services/jobs.py) when the file has more than IMPORT_INLINE_ROWS rows: the previewed
 file is read again from import_previews (the rows may have changed since the preview: they are checked again),
 then applied in one transaction, all rows or none, exactly as the page does for a small file. Progress is shown
-by phase (reading, applying): a commit inside the apply would break its all-or-nothing."""
+by phase (reading, applying): a commit inside the apply would break its all-or-nothing. After the commit the
+worker folds the rows' count changes (jobs.FOLD_AFTER, services/counts.py)."""
 from flask_babel import gettext as _
 
 from outreach.domain.clock import local_today

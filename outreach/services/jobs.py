@@ -30,6 +30,10 @@ KINDS = {  # kind -> "module:function" taking (job, report)
 # The timers' routine work: one at a time (start_once), and the district's rather than its starter's, so any admin
 # sees it on /tugas/<id> (its summary is counts only, and it has no file).
 ROUTINE = ("send_messages", "retention")
+# Kinds after whose commit the worker folds the count changes (services/counts.py): the imports that move
+# thousands of registrations at once, a retention run, and the dashboard's refresh (a moment that comes every
+# minute or so)
+FOLD_AFTER = frozenset({"import_kpj", "import_cohort", "retention", "dashboard"})
 QUEUE = "outreach"
 CHUNK = 512 * 1024
 # gzip's fastest level: a file kept a day; level 6 took 3 times as long (a third of a 1M-row export's time) to

@@ -13,7 +13,8 @@ from outreach.domain.nik import normalise_nik
 from outreach.domain.numbers import WHOLE as WHOLE_NUMBER, read_start as read_number_start
 from outreach.extensions import db
 from outreach.inputs import MAX_DATE, MAX_ID, MIN_DATE, as_int
-from outreach.models import Registration, RegistrationCount, User
+from outreach.models import Registration, RegistrationCount, RegistrationCountChange, User
+from outreach.services import counts as kept_counts
 from outreach.services.access import visible_to
 
 @dataclass
@@ -134,12 +135,8 @@ class AtLeast(int):
 def counts_by_status(user: User, f: Filters) -> dict[str, int]:
     capped = False
     if only_by_area(user, f):
-        query = db.select(RegistrationCount.status, db.func.sum(RegistrationCount.n)).group_by(
-            RegistrationCount.status)
-        kecamatan = user.kecamatan_code if user.has_role("coordinator") else f.kecamatan
-        if kecamatan:
-            query = query.where(RegistrationCount.kecamatan_code == kecamatan)
-    elif f.q.strip():
+        return kept_by_status(user.kecamatan_code if user.has_role("coordinator") else f.kecamatan)
+    if f.q.strip():
         found = apply_filters(visible_to(user), f, with_status=False).with_only_columns(
             Registration.status).limit(SEARCH_COUNT_CAP + 1).subquery()
         query = db.select(found.c.status, db.func.count()).group_by(found.c.status)
@@ -151,6 +148,30 @@ def counts_by_status(user: User, f: Filters) -> dict[str, int]:
         capped = True
     return {status: AtLeast(counts.get(status, 0)) if capped else counts.get(status, 0)
             for status in workflow.STATUSES}
+
+
+FOLD_AFTER = 2000  # change rows not yet folded (all kecamatan) past which a tab read folds them (services/counts.py)
+
+
+def kept_by_status(kecamatan: str | None) -> dict[str, int]:
+    """A kecamatan's counts (all, for None) from registration_counts plus the changes not yet folded into it
+    (migration 0025), summed in one statement: one snapshot, so exact whether a fold has run or not. The
+    changes of every kecamatan are read (the table has no index but its key: it is read whole anyway) and
+    counted, so that the same statement says when to fold them."""
+    kept = db.select(RegistrationCount.kecamatan_code, RegistrationCount.status, RegistrationCount.n,
+                     db.literal_column("0").label("change"))
+    if kecamatan:
+        kept = kept.where(RegistrationCount.kecamatan_code == kecamatan)
+    changes = db.select(RegistrationCountChange.kecamatan_code, RegistrationCountChange.status,
+                        RegistrationCountChange.n, db.literal_column("1"))
+    both = db.union_all(kept, changes).subquery()
+    n = db.case((both.c.kecamatan_code == kecamatan, both.c.n), else_=0) if kecamatan else both.c.n
+    rows = db.session.execute(db.select(both.c.status, db.func.sum(n), db.func.sum(both.c.change))
+                              .group_by(both.c.status)).all()
+    if sum(int(change) for _status, _n, change in rows) > FOLD_AFTER:
+        kept_counts.fold()  # its own transaction and connection: this read's is left as it is
+    counts = {status: int(n) for status, n, _change in rows}
+    return {status: counts.get(status, 0) for status in workflow.STATUSES}
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
