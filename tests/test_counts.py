@@ -10,8 +10,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 
 from outreach.extensions import db
-from outreach.models import Registration, RegistrationCount, RegistrationCountChange
+from outreach.models import Registration, RegistrationCount, RegistrationCountChange, User
 from outreach.services import counts as kept_counts
+from outreach.services.regions import load_regions
 from tests.conftest import LEPAR, make_app
 from tests.postgres import scratch_postgres  # noqa: F401 (fixture)
 from tests.review_helpers import bulk_rows, login_as
@@ -84,11 +85,30 @@ def test_the_counts_follow_every_change(app, users):
     assert kept(app) == counted(app) and kept(app)[("19.03.01", "active")] == 1
 
 
-def test_a_fold_moves_only_committed_changes(app, users):
+@pytest.fixture
+def pg(app, users, scratch_postgres):  # noqa: F811
+    """(an app on PostgreSQL, its officer): the test's own in CI's PostgreSQL pass, else one on a scratch
+    database (SQLite keeps its counts without changes to fold, and lets one writer in at a time)."""
+    if on_postgres(app):
+        yield app, users["officer"]
+        return
+    other = make_app(scratch_postgres("counts").replace("postgresql://", "postgresql+psycopg://", 1))
+    with other.app_context():
+        upgrade(directory=other.extensions["migrate"].directory)
+        load_regions()
+        officer = User(username="petugas1", full_name="Petugas", role="officer", kecamatan_code="19.03.01")
+        officer.set_password("rahasia-123")
+        db.session.add(officer)
+        db.session.commit()
+        yield other, officer.id
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_fold_moves_only_committed_changes(pg):
     """Another transaction's changes, not committed while a fold runs, stay for their commit, then count."""
-    if not on_postgres(app):
-        pytest.skip("SQLite keeps its counts without changes to fold (and lets one writer in at a time)")
-    numbers = bulk_rows(app, users["officer"], 4)
+    app, officer = pg
+    numbers = bulk_rows(app, officer, 4)
     with app.app_context(), db.engine.connect() as other:
         other.execute(db.update(Registration).where(Registration.number.in_(numbers[:3])).values(status="verified"))
         assert kept_counts.fold()  # the 4 inserts' changes; the 3 moves' are not visible to it, nor waited for
