@@ -158,8 +158,8 @@ def p95(values) -> float:
     return values[max(0, int(len(values) * 0.95) - 1)] if values else float("nan")
 
 
-def spread(values) -> str:
-    return f"{statistics.median(values):,.1f} ({min(values):,.1f}–{max(values):,.1f})"
+def spread(values, digits: int = 1) -> str:
+    return f"{statistics.median(values):,.{digits}f} ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
 
 
 def throughput(server, make, connections, seconds):
@@ -291,7 +291,7 @@ def main() -> None:
         for name, samples in rows.items():
             print(f"  {name:<36} {spread([s[0][0] for s in samples]):>16} {spread([s[0][1] for s in samples]):>14} "
                   f"{spread([s[0][2] for s in samples]):>12} {spread([s[0][3] for s in samples]):>10} "
-                  f"{spread([s[1][0] for s in samples]):>16} {spread([s[0][0] / s[1][0] for s in samples]):>12}"
+                  f"{spread([s[1][0] for s in samples]):>16} {spread([s[0][0] / s[1][0] for s in samples], 2):>15}"
                   f"  errors {sum(s[0][4] for s in samples)}")
         retry_storm(server, app, officers[0], random.randint(0, 9_000_000))
         for who, cookie, paths in (("coordinator", coord, COORD_QUEUE + ["/dasbor"]),
