@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from outreach.domain.nik import normalise_nik, parse_nik
+from outreach.domain.nik import normalise_nik, other_person, parse_nik
 
 TODAY = date(2026, 11, 24)
 
@@ -90,3 +90,19 @@ def test_outside_district_follows_the_deployment(raw, district, flags):
 def test_normalise_keeps_only_what_was_between_the_separators():
     assert normalise_nik("19 03.01-55") == "19030155"
     assert normalise_nik(None) == ""
+
+
+@pytest.mark.parametrize("written, stored, other", [
+    ("1903015508900001", "1903015508900001", False),  # the same
+    ("1903 0155 0890 0001", "1903015508900001", False),  # typed in groups
+    ("1903011508900002", "1903015508900001", True),  # someone else
+    ("1903015508900000", "1903015508900001", False),  # through Excel: 15 significant digits, then 0
+    ("1903015508900010", "1903015508900001", True),  # a 0 at the end, but the 15 before differ
+    ("1,90302E+15", "1903015508900001", False),  # unreadable: not a person
+    ("19030155089", "1903015508900001", False),  # not whole
+    ("", "1903015508900001", False),
+    (None, "1903015508900001", False),
+    ("1903015508900001", None, False),  # nothing stored (erased): nothing to hold it against
+])
+def test_a_written_nik_names_another_person_only_when_plainly_so(written, stored, other):
+    assert other_person(written, stored) is other

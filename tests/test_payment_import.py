@@ -115,6 +115,22 @@ def test_one_bad_row_applies_nothing_and_the_problems_are_listed_by_kind(app, us
     assert "Tidak ditemukan di wilayah Anda" in text_of(upload(login_as(app, "koord_lepar"), text))
 
 
+def test_a_row_whose_nik_is_not_its_kpj_holders_applies_nothing(app, users):
+    """The branch's row names KPJ and NIK; here that KPJ is on another worker's registration (a KPJ typed on the
+    wrong one, or a wrong line in the file): paying it would show the wrong person protected. No NIK is shown."""
+    paid_worker(app, users["officer"], 4)
+    holder = paid_worker(app, users["officer"], 5)
+    text = ("kpj;nik;bulan_awal;jumlah_bulan;jumlah;tgl_bayar\n"
+            f"{kpj(4)};{nik(4)};2026-01;1;16800;2026-01-10\n"  # the same worker: fine
+            f"{kpj(5)};{nik(4)};2026-01;1;16800;2026-01-10\n"  # worker 4's NIK on worker 5's KPJ
+            f"{kpj(5)};;2026-02;1;16800;2026-02-10\n")  # no NIK: the KPJ alone decides, as before
+    page = text_of(upload(login_as(app, "koord1"), text))
+    assert "1 baris bermasalah (dari 3)." in page and 'name="digest"' not in page
+    assert "NIK di berkas bukan NIK pemegang KPJ itu: 1 baris (baris 3)" in page
+    assert f"NIK di berkas bukan NIK pendaftaran {holder}" in page and nik(4) not in page
+    assert count(app, Payment) == 0
+
+
 def test_paid_until_counts_from_the_month_after_paid_through_or_the_kpj_month(app, users):
     a = paid_worker(app, users["officer"], 6, paid=(date(2026, 1, 1), 2))  # paid through February
     b = paid_worker(app, users["officer"], 7)  # nothing paid; KPJ recorded 5 January 2026

@@ -32,6 +32,17 @@ def normalise_nik(raw: str | None) -> str:
     return SEPARATORS.sub("", raw or "")
 
 
+def other_person(written: str | None, stored: str | None) -> bool:
+    """True when a NIK written in a file (the branch's payment file) plainly names someone else than the stored
+    one. Only a whole NIK is compared, and a spreadsheet keeps 15 significant digits: a NIK saved through Excel
+    may end in 0 (1903015508900001 -> 1903015508900000), or be unreadable (1,90302E+15), neither of which is a
+    different person."""
+    written = normalise_nik(written)
+    if not (len(written) == 16 and written.isdigit() and stored):
+        return False
+    return written != stored and not (written.endswith("0") and written[:15] == stored[:15])
+
+
 @dataclass
 class Nik:
     digits: str

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from outreach import audit
 from outreach.domain import contribution, payments as rules
 from outreach.domain.clock import local_day, local_today
-from outreach.domain.nik import normalise_nik
+from outreach.domain.nik import normalise_nik, other_person
 from outreach.domain.workflow import normalise_kpj
 from outreach.extensions import db
 from outreach.labels import PAYMENT_ERRORS
@@ -38,6 +38,7 @@ SHOWN = 200  # rows listed on the preview page; every row is checked, problems a
 PROBLEMS = {
     "not_found": _l("Tidak ditemukan di wilayah Anda"),
     "no_kpj": _l("Belum punya KPJ (belum terbit)"),
+    "nik_mismatch": _l("NIK di berkas bukan NIK pemegang KPJ itu"),
     "repeated": _l("Pembayaran yang sama ada di baris lain"),
     "covered": _l("Bulan itu sudah lunas"),
     "no_start": _l("Bulan mulai tidak diketahui: isi bulan awal dan jumlah bulan"),
@@ -166,6 +167,7 @@ class Known:
     occupation: str | None
     funding: str
     through: date | None  # paid_through, as the file moves it
+    nik: str | None  # held against a row that names both its KPJ and a NIK
 
 
 class Checker:
@@ -205,7 +207,7 @@ class Checker:
                                                 (local_day(r.kpj_at).year, local_day(r.kpj_at).month)
                                                 if r.kpj_at else None, r.monthly_income,
                                                 self.programs.setdefault(programs, programs), r.occupation,
-                                                r.funding, r.paid_through)
+                                                r.funding, r.paid_through, r.nik)
                         ids.append(r.id)
         for i in range(0, len(ids), BATCH):
             p_ = Payment.__table__.c
@@ -234,6 +236,12 @@ class Checker:
             row.problems.append(("not_found", _("Tidak ditemukan di wilayah Anda.")))
             return
         row.registration_id, row.number = rid, info.number
+        if not by_nik and other_person(cells.get("nik"), info.nik):  # the KPJ is on someone else here, or the
+            # file's line is wrong: paying it would show the wrong worker protected
+            row.problems.append(("nik_mismatch", _(
+                "NIK di berkas bukan NIK pendaftaran %(number)s, pemegang KPJ ini di aplikasi: periksa nomor KPJ-nya "
+                "(Koreksi nomor KPJ) atau baris berkasnya.", number=info.number)))
+            return
         if not info.active:
             row.problems.append(("no_kpj", _("Belum punya KPJ: pembayaran dicatat setelah KPJ terbit.")))
             return
