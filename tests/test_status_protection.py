@@ -126,6 +126,19 @@ def test_a_sponsored_worker_reads_who_pays_until_when_and_what_follows(app, user
     assert "Iuran Anda dibayar oleh Pemerintah" not in page  # no endless promise
 
 
+def test_a_programme_not_begun_says_from_when_it_pays(app, users):
+    this = month_start(local_today())
+    begins = add_months(this, 2)
+    pid = programme(app, first_month=begins, months=6, name="APBD 2027")
+    number = paid_worker(app, users["officer"], 1, funding="apbd_kabupaten", programme_id=pid)
+    page = html.unescape(page_of(app, number))
+    start = format_date(begins, "MMMM y", locale="id")
+    month = format_date(last_day(begins, 6), "MMMM y", locale="id")
+    assert (f"Iuran Anda akan dibayar oleh APBD 2027 mulai bulan {start} sampai bulan {month}. "
+            "Sesudah itu Anda membayar sendiri.") in page
+    assert "<h1>Belum ada pembayaran</h1>" in page  # nothing paid yet: not protected before it begins
+
+
 def test_a_programme_that_ended_leaves_the_worker_paying(app, users):
     this = month_start(local_today())
     pid = programme(app, first_month=add_months(this, -7), months=6, name="APBD 2025")

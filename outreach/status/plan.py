@@ -18,6 +18,7 @@ class Plan:
     due: followup.Due  # what the worker pays next: after the programme when one is still paying
     runs: list  # due's months as contribution.Run (two or more when the amount changes within them)
     paying: bool = False  # the programme still pays (else it has ended, or there is none)
+    payer_from: date | None = None  # the programme's first month, while it has not begun
 
     @property
     def changes_after(self) -> bool:
@@ -27,15 +28,16 @@ class Plan:
 
 def plan(r, today: date) -> Plan:
     """`r`: the page's row (status/query.py), its programme's columns beside the registration's."""
-    payer = until = None
+    payer = until = starts = None
     paying = False
     paid_through = r.paid_through
     if r.programme_id is not None:
         payer = r.programme_funder_name or r.programme_name
         until = followup.programme_end(r.programme_first_month, r.programme_months)
         paying = until >= today
+        starts = r.programme_first_month if r.programme_first_month > today else None
         if paying:  # the worker's own bill starts the month after the programme's last
             paid_through = max(paid_through or until, until)
     due = followup.amount_due(r.monthly_income, r.programs, r.payment_period, paid_through, today,
                               tariff.is_transport(r.occupation))
-    return Plan(payer, until, due, contribution.runs(due.first, due.by_month), paying)
+    return Plan(payer, until, due, contribution.runs(due.first, due.by_month), paying, starts)
