@@ -131,6 +131,18 @@ def test_a_row_whose_nik_is_not_its_kpj_holders_applies_nothing(app, users):
     assert count(app, Payment) == 0
 
 
+def test_a_kpj_or_nik_excel_wrote_as_a_number_is_said_so(app, users):
+    """Saved from a spreadsheet whose KPJ column was a number: 1,0E+10 has lost its digits, it is not "not found"."""
+    paid_worker(app, users["officer"], 4)
+    text = ("kpj;nik;bulan_awal;jumlah_bulan;jumlah;tgl_bayar\n"
+            "1,0E+10;;2026-01;1;16800;2026-01-10\n"
+            ";1.90301E+15;2026-01;1;16800;2026-01-10\n"
+            f"{kpj(4)};;2026-01;1;16800;2026-01-10\n")
+    page = text_of(upload(login_as(app, "koord1"), text))
+    assert "NIK atau KPJ tertulis sebagai angka Excel (mis. 1,0E+10): 2 baris (baris 2, 3)" in page
+    assert "Tidak ditemukan di wilayah Anda" not in page and "simpan kolom NIK dan KPJ sebagai teks" in page
+
+
 def test_paid_until_counts_from_the_month_after_paid_through_or_the_kpj_month(app, users):
     a = paid_worker(app, users["officer"], 6, paid=(date(2026, 1, 1), 2))  # paid through February
     b = paid_worker(app, users["officer"], 7)  # nothing paid; KPJ recorded 5 January 2026

@@ -7,6 +7,7 @@ nothing was paid yet. A payment already in the ledger (the same file imported tw
 """
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -33,12 +34,14 @@ KIND = "payments"  # ImportPreview.kind
 MAX_IMPORT_BYTES = 9 * 1024 * 1024  # 100,000 rows of ~60 bytes, under MAX_CONTENT_LENGTH (10 MB)
 BATCH = 1000  # registrations looked up per query (an IN list of this size suits SQLite and PostgreSQL)
 MAX_KEY = 40
+EXCEL_NUMBER = re.compile(r"\d+(?:[.,]\d+)?[eE]\+?\d+")  # a long number a spreadsheet wrote in its own notation
 SHOWN = 200  # rows listed on the preview page; every row is checked, problems are all counted by kind
 
 PROBLEMS = {
     "not_found": _l("Tidak ditemukan di wilayah Anda"),
     "no_kpj": _l("Belum punya KPJ (belum terbit)"),
     "nik_mismatch": _l("NIK di berkas bukan NIK pemegang KPJ itu"),
+    "excel_number": _l("NIK atau KPJ tertulis sebagai angka Excel (mis. 1,0E+10)"),
     "repeated": _l("Pembayaran yang sama ada di baris lain"),
     "covered": _l("Bulan itu sudah lunas"),
     "no_start": _l("Bulan mulai tidak diketahui: isi bulan awal dan jumlah bulan"),
@@ -324,6 +327,10 @@ def read_payment_csv(text: str, user: User, today: date | None = None) -> Paymen
             key = normalise_nik(cells.get("nik", ""))[:MAX_KEY] if by_nik else kpj
             row = PaymentRow(line=reader.line_num, key=key)
             rows.append(row)
+            if EXCEL_NUMBER.fullmatch(cells.get("kpj" if kpj else "nik", "")):  # 1,0E+10: its digits are lost
+                row.problems.append(("excel_number", str(PROBLEMS["excel_number"]) + ": " + _(
+                    "simpan kolom NIK dan KPJ sebagai teks di Excel, lalu simpan lagi sebagai CSV.")))
+                continue
             batch.append((row, cells, by_nik, key))
             if len(batch) >= BATCH:
                 flush_batch()
